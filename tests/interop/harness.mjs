@@ -1,0 +1,104 @@
+// Shared harness for the interop tests: starts our emulator as a separate process, reads its ready line,
+// and builds GramJS clients that trust the emulator's RSA key and connect to its loopback endpoints.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createPublicKey } from 'node:crypto';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const require = createRequire(import.meta.url);
+const { TelegramClient, Api } = require('telegram');
+const { StringSession } = require('telegram/sessions');
+const { ConnectionTCPFull, ConnectionTCPAbridged, ConnectionTCPObfuscated } = require('telegram/network/connection');
+const RSA = require('telegram/crypto/RSA');
+const bigInt = require('big-integer');
+const { Logger, LogLevel } = require('telegram/extensions/Logger');
+
+export { Api, StringSession };
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function emulatorCommand() {
+  const configured = process.env.CHANNEL_EMULATOR_DLL;
+  for (const candidate of [configured,
+    join(repoRoot, 'src/Channel.MTProto.Emulator/bin/Release/net10.0/Channel.MTProto.Emulator.dll'),
+    join(repoRoot, 'src/Channel.MTProto.Emulator/bin/Debug/net10.0/Channel.MTProto.Emulator.dll')]) {
+    if (candidate && existsSync(candidate)) return ['dotnet', [candidate]];
+  }
+  throw new Error('The emulator is not built: run `dotnet build -c Release` first (scripts/test.sh does).');
+}
+
+/** Starts the emulator process; resolves with its parsed ready line plus a stop() function. */
+export async function startEmulator(extraArgs = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'channel-interop-'));
+  const [cmd, baseArgs] = emulatorCommand();
+  const child = spawn(cmd, [...baseArgs, '--listen', '127.0.0.1:0', '--rsa-key', join(dir, 'emulator-key.pem'), ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr = [];
+  child.stderr.on('data', (chunk) => stderr.push(chunk.toString()));
+  const exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
+
+  const ready = await new Promise((res, rej) => {
+    const lines = createInterface({ input: child.stdout });
+    const timer = setTimeout(() => rej(new Error(`emulator did not become ready:\n${stderr.join('')}`)), 60_000);
+    lines.once('line', (line) => { clearTimeout(timer); try { res(JSON.parse(line)); } catch (e) { rej(new Error(`bad ready line: ${line}`)); } });
+    child.once('exit', (code) => { clearTimeout(timer); rej(new Error(`emulator exited (${code}) before ready:\n${stderr.join('')}`)); });
+  });
+
+  trustKey(ready.publicKeyPem, ready.fingerprint);
+  return {
+    ready,
+    stderr: () => stderr.join(''),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Registers the emulator's public key in GramJS's key table (an internal map keyed by signed-decimal fingerprint). */
+export function trustKey(pem, fingerprint) {
+  const jwk = createPublicKey(pem).export({ format: 'jwk' });
+  const toBig = (b64url) => bigInt(Buffer.from(b64url, 'base64url').toString('hex'), 16);
+  RSA._serverKeys.set(bigInt(fingerprint).toString(), { n: toBig(jwk.n), e: toBig(jwk.e).toJSNumber() });
+}
+
+function endpointsByDc(ready) {
+  const map = new Map();
+  for (const dc of ready.dcs ?? [{ dcId: ready.dcId, endpoint: ready.endpoint }]) {
+    const [host, port] = dc.endpoint.split(':');
+    map.set(dc.dcId, { host, port: Number(port) });
+  }
+  return map;
+}
+
+const transports = { full: ConnectionTCPFull, abridged: ConnectionTCPAbridged, obfuscated: ConnectionTCPObfuscated };
+
+/**
+ * GramJS on Node always dials port 80 (or 443 for WSS) and takes DC addresses from help.getConfig.
+ * A connection subclass keeps GramJS's own codec and only redirects the port to the emulator's listener.
+ */
+export function createClient(emulator, { session = '', transport = 'full', dcId = emulator.ready.dcId, apiId = 1, apiHash = 'interop' } = {}) {
+  const endpoints = endpointsByDc(emulator.ready);
+  const Base = transports[transport];
+  class EmulatorConnection extends Base {
+    constructor(options) {
+      const target = endpoints.get(options.dcId) ?? endpoints.get(emulator.ready.dcId);
+      super({ ...options, ip: target.host, port: target.port });
+    }
+  }
+  const stringSession = new StringSession(session);
+  const home = endpoints.get(dcId);
+  if (!session) stringSession.setDC(dcId, home.host, home.port);
+  const client = new TelegramClient(stringSession, apiId, apiHash, {
+    connection: EmulatorConnection,
+    connectionRetries: 2,
+    retryDelay: 200,
+    autoReconnect: false,
+    baseLogger: new Logger(LogLevel.ERROR),
+  });
+  return client;
+}
