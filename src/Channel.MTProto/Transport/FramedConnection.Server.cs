@@ -43,7 +43,8 @@ internal sealed partial class FramedConnection
     private async ValueTask DetectTransportAsync(CancellationToken ct)
     {
         var head = new byte[Obfuscation.HeaderLength];
-        await ReadExactAsync(head.AsMemory(0, 1), atFrameBoundary: false, ct).ConfigureAwait(false);
+        // Connecting and closing without a byte is a clean close, not a truncated header.
+        await ReadExactAsync(head.AsMemory(0, 1), atFrameBoundary: true, ct).ConfigureAwait(false);
         if (head[0] == 0xef)
         {
             Kind = TransportKind.Abridged;
