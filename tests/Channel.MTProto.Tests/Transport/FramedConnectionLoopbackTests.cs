@@ -116,6 +116,20 @@ public class FramedConnectionLoopbackTests
     }
 
     [Fact]
+    public async Task DisposeAsync_WhileReceivePending_ReceiveAndSendThrowTransportException()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var pair = await LoopbackPair.ConnectAsync(new TransportOptions { Obfuscated = true }, ct);
+        var pending = pair.Client.ReceiveAsync(ct).AsTask();
+
+        await pair.Client.DisposeAsync();
+
+        await Assert.ThrowsAnyAsync<TransportException>(() => pending);
+        var error = await Assert.ThrowsAsync<TransportException>(async () => await pair.Client.SendAsync(new byte[8], ct));
+        Assert.Equal(TransportFailure.ConnectionBroken, error.Failure);
+    }
+
+    [Fact]
     public async Task ReceiveAsync_SecondConcurrentReceive_ThrowsInvalidOperation()
     {
         var ct = TestContext.Current.CancellationToken;
