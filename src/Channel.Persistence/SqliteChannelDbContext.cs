@@ -21,7 +21,11 @@ public sealed class SqliteChannelDbContext(DbContextOptions<SqliteChannelDbConte
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
 
-        // SQLite cannot compare or order DateTimeOffset stored as text; as a 64-bit integer it can (keyset paging).
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        // SQLite cannot compare or order DateTimeOffset stored as text; as UTC ticks it can (keyset paging), at full
+        // precision. We only ever store UTC instants, so the offset carries nothing.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
     }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        value => value.UtcTicks, ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
 }

@@ -8,7 +8,8 @@ internal static class TestData
 {
     public const string ApiHash = "5f3e0c1d9a8b7c6d5e4f30211a2b3c4d";
 
-    public static readonly FakeTimeProvider Time = new(new DateTimeOffset(2026, 5, 6, 7, 8, 9, TimeSpan.Zero));
+    // Sub-millisecond ticks on purpose: timestamps must round-trip at full precision.
+    public static readonly FakeTimeProvider Time = new(new DateTimeOffset(2026, 5, 6, 7, 8, 9, TimeSpan.Zero).AddTicks(1234567));
 
     public static TelegramAccount NewAccount(long tenant = 7, string phone = "+4915112345678") =>
         TelegramAccount.Create(

@@ -31,7 +31,8 @@ internal readonly record struct AccountPageToken(long HelpdeskAccountId, int Sta
     {
         token = default;
         Span<byte> buffer = stackalloc byte[Size + 3];
-        if (text.Length > 64 || !Base64Url.TryDecodeFromChars(text, buffer, out var written) || written != Size || buffer[0] != Version)
+        // TryDecodeFromChars throws on characters outside the alphabet: check them first.
+        if (text.Length > 64 || !Base64Url.IsValid(text) || !Base64Url.TryDecodeFromChars(text, buffer, out var written) || written != Size || buffer[0] != Version)
         {
             return false;
         }
