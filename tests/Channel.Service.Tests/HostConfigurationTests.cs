@@ -21,4 +21,27 @@ public sealed class HostConfigurationTests
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
 
+
+    [Fact]
+    public async Task Run_InvalidConfiguration_PrintsOneLineNamingTheKeyAndExitsWith2()
+    {
+        // The real executable, as an operator would start it.
+        var startInfo = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Channel.Service.dll"), "--Database:Provider=Oracle" },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        using var process = System.Diagnostics.Process.Start(startInfo)!;
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(
+            ["Invalid configuration 'Database:Provider': expected 'Sqlite' or 'SqlServer'."],
+            (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Empty(await stdout);
+    }
 }
