@@ -1,3 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-await app.RunAsync();
+using Channel.Service.Hosting;
+
+return await ChannelHost.RunAsync(args);

@@ -1,0 +1,10 @@
+namespace Channel.Persistence.Configuration;
+
+public enum DatabaseProvider
+{
+    /// <summary>An embedded SQLite file under the data directory; needs no set-up.</summary>
+    Sqlite,
+
+    /// <summary>Microsoft SQL Server, for production.</summary>
+    SqlServer,
+}

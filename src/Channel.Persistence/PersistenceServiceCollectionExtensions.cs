@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Channel.Persistence.Configuration;
+using Channel.Persistence.DataProtection;
+using Channel.Persistence.Secrets;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Channel.Persistence;
+
+public static class PersistenceServiceCollectionExtensions
+{
+    /// <summary>DataProtection application name: replicas sharing a key ring must use the same one.</summary>
+    public const string ApplicationName = "Channel";
+
+    /// <summary>
+    /// Registers the provider-specific <see cref="ChannelDbContext"/>, start-up migrations, the DataProtection key
+    /// ring (in the database, wrapped by a key-encryption key or certificate) and <see cref="AccountSecretStore"/>.
+    /// Throws <see cref="InvalidConfigurationException"/> naming the key when the configuration is wrong.
+    /// </summary>
+    public static IServiceCollection AddChannelPersistence(
+        this IServiceCollection services, IConfiguration configuration, string contentRootPath)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var settings = PersistenceSettings.Load(configuration, contentRootPath);
+        services.AddSingleton(settings);
+        services.TryAddSingleton(TimeProvider.System);
+
+        switch (settings.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                services.AddDbContext<ChannelDbContext, SqliteChannelDbContext>(options => options.UseSqlite(settings.ConnectionString));
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContext<ChannelDbContext, SqlServerChannelDbContext>(options =>
+                    options.UseSqlServer(settings.ConnectionString, sql => sql.EnableRetryOnFailure()));
+                break;
+            default:
+                throw new InvalidConfigurationException(PersistenceSettings.ProviderKey, "expected 'Sqlite' or 'SqlServer'.");
+        }
+
+        // Before AddDataProtection: hosted services start in registration order, and DataProtection's reads the key ring.
+        services.AddHostedService<DatabaseInitializer>();
+        services.AddScoped<AccountSecretStore>();
+        AddKeyRing(services, settings);
+        return services;
+    }
+
+    private static void AddKeyRing(IServiceCollection services, PersistenceSettings settings)
+    {
+        var dataProtection = services.AddDataProtection()
+            .SetApplicationName(ApplicationName)
+            .PersistKeysToDbContext<ChannelDbContext>();
+
+        if (settings.CertificatePath is not null)
+        {
+            var certificate = LoadCertificate(settings);
+            dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+            return;
+        }
+
+        services.AddSingleton<KeyEncryptionKey>();
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<KeyEncryptionKey>((options, kek) => options.XmlEncryptor = new KeyEncryptionKeyXmlEncryptor(kek));
+    }
+
+    private static X509Certificate2 LoadCertificate(PersistenceSettings settings)
+    {
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(
+                settings.CertificatePath!, settings.CertificatePassword, X509KeyStorageFlags.EphemeralKeySet);
+        }
+        catch (CryptographicException)
+        {
+            throw new InvalidConfigurationException(
+                PersistenceSettings.CertificatePathKey,
+                $"the file is not a PKCS#12 certificate or {PersistenceSettings.CertificatePasswordKey} is wrong.");
+        }
+
+        if (!certificate.HasPrivateKey || certificate.GetRSAPrivateKey() is null)
+        {
+            certificate.Dispose();
+            throw new InvalidConfigurationException(
+                PersistenceSettings.CertificatePathKey, "the certificate needs an RSA private key to unwrap the key ring.");
+        }
+
+        return certificate;
+    }
+}

@@ -1,0 +1,26 @@
+using Channel.Domain.Accounts;
+using Channel.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Channel.Service.Accounts;
+
+/// <summary>
+/// Deletes the account row; its encrypted api_hash and session go with it (cascade). The Telegram log-out that
+/// should precede this arrives with the login feature.
+/// </summary>
+public sealed partial class DeleteAccountUseCase(ChannelDbContext db, TimeProvider time, ILogger<DeleteAccountUseCase> logger)
+{
+    public async Task ExecuteAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var id = AccountIds.Parse(accountId);
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
+            ?? throw new AccountNotFoundException(id);
+        account.MarkDeleted(time);
+        db.Accounts.Remove(account);
+        await db.SaveChangesAsync(cancellationToken);
+        LogDeleted(logger, id, account.HelpdeskAccountId.Value);
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Deleted Telegram account {AccountId} of helpdesk account {HelpdeskAccountId} and its secrets.")]
+    private static partial void LogDeleted(ILogger logger, TelegramAccountId accountId, long helpdeskAccountId);
+}

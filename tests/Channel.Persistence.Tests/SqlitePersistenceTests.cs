@@ -1,0 +1,195 @@
+using System.Security.Cryptography;
+using System.Text;
+using Channel.Domain.Accounts;
+using Channel.Persistence.Configuration;
+using Channel.Persistence.Secrets;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Channel.Persistence.Tests;
+
+/// <summary>The shared behaviours on a real SQLite file, plus what only the embedded default does.</summary>
+public sealed class SqlitePersistenceTests : AccountPersistenceBehaviours, IDisposable
+{
+    private readonly TempDirectory _root = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private string DataDirectory => Path.Combine(_root.Path, "data");
+
+    public void Dispose() => _root.Dispose();
+
+    private protected override Task<PersistenceHarness> StartAsync(CancellationToken cancellationToken) =>
+        StartAsync(new Dictionary<string, string?>(), cancellationToken);
+
+    private Task<PersistenceHarness> StartAsync(Dictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        settings.TryAdd(PersistenceSettings.DataDirectoryKey, "data");
+        return PersistenceHarness.StartAsync(_root.Path, settings, cancellationToken);
+    }
+
+    [Fact]
+    public async Task Start_EmbeddedDefaults_CreatesDatabaseFileInWalMode()
+    {
+        await using var harness = await StartAsync(Ct);
+
+        Assert.True(File.Exists(Path.Combine(DataDirectory, PersistenceSettings.SqliteFileName)));
+        await using var scope = harness.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        Assert.IsType<SqliteChannelDbContext>(db);
+        var mode = await db.Database.SqlQueryRaw<string>("SELECT journal_mode AS Value FROM pragma_journal_mode").SingleAsync(Ct);
+        Assert.Equal("wal", mode);
+    }
+
+    [Fact]
+    public async Task RawDatabaseFile_AfterStoringSecrets_ContainsNoPlaintextSecretOrKeyMaterial()
+    {
+        var session = TestData.SessionBlob();
+        string masterKeyXml;
+        await using (var harness = await StartAsync(Ct))
+        {
+            var account = TestData.NewAccount();
+            await SaveNewAsync(harness, account);
+            await using var scope = harness.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<AccountSecretStore>().SaveSessionAsync(account.Id, session, Ct);
+
+            // The plaintext master keys, as DataProtection sees them after unwrapping.
+            var keyManager = harness.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>();
+            var key = Assert.Single(keyManager.GetAllKeys());
+            masterKeyXml = key.Descriptor.ExportToXml().SerializedDescriptorElement.ToString();
+        }
+
+        SqliteConnection.ClearAllPools();
+        var raw = ReadAllDatabaseFiles();
+
+        Assert.False(raw.AsSpan().IndexOf(Encoding.ASCII.GetBytes(TestData.ApiHash)) >= 0, "api_hash in plaintext");
+        Assert.False(raw.AsSpan().IndexOf(Encoding.UTF8.GetBytes(TestData.ApiHash.ToUpperInvariant())) >= 0, "api_hash in plaintext");
+        for (var offset = 0; offset + 16 <= session.Length; offset += 16)
+        {
+            Assert.False(raw.AsSpan().IndexOf(session.AsSpan(offset, 16)) >= 0, $"session bytes at {offset} in plaintext");
+        }
+
+        var masterKeyValue = System.Xml.Linq.XElement.Parse(masterKeyXml).Descendants().Single(e => e.Name.LocalName == "value").Value;
+        Assert.False(raw.AsSpan().IndexOf(Encoding.UTF8.GetBytes(masterKeyValue)) >= 0, "DataProtection master key in plaintext");
+        Assert.False(raw.AsSpan().IndexOf(Convert.FromBase64String(masterKeyValue)) >= 0, "DataProtection master key bytes");
+        Assert.False(raw.AsSpan().IndexOf("masterKey"u8) >= 0, "unwrapped key element in the database");
+    }
+
+    [Fact]
+    public async Task Start_NoKeyProtectionConfigured_CreatesPrivateDevelopmentKekAndWarnsOnce()
+    {
+        await using var harness = await StartAsync(Ct);
+        await SaveNewAsync(harness, TestData.NewAccount());
+
+        var kekPath = Path.Combine(DataDirectory, "keys", "dataprotection-kek.key");
+        Assert.True(File.Exists(kekPath));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(kekPath));
+        }
+
+        var warnings = harness.Logs.Entries.Where(e => e.Level >= LogLevel.Warning).ToList();
+        var warning = Assert.Single(warnings);
+        Assert.Contains("Development key setup", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restart_SameDevelopmentKek_DecryptsSecretsStoredBefore()
+    {
+        var account = TestData.NewAccount();
+        var session = TestData.SessionBlob();
+        await using (var harness = await StartAsync(Ct))
+        {
+            await SaveNewAsync(harness, account);
+            await using var scope = harness.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<AccountSecretStore>().SaveSessionAsync(account.Id, session, Ct);
+        }
+
+        await using (var harness = await StartAsync(Ct))
+        {
+            await using var scope = harness.CreateScope();
+            Assert.Equal(session, await scope.ServiceProvider.GetRequiredService<AccountSecretStore>().LoadSessionAsync(account.Id, Ct));
+        }
+    }
+
+    [Fact]
+    public async Task Restart_ConfiguredKekChanged_CannotDecryptSecrets()
+    {
+        var account = TestData.NewAccount();
+        var settings = new Dictionary<string, string?>
+        {
+            [PersistenceSettings.KeyEncryptionKeyKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        };
+        await using (var harness = await StartAsync(settings, Ct))
+        {
+            await SaveNewAsync(harness, account);
+            Assert.DoesNotContain(harness.Logs.Entries, e => e.Level >= LogLevel.Warning);
+            await using var scope = harness.CreateScope();
+            Assert.Equal(TestData.ApiHash, await scope.ServiceProvider.GetRequiredService<AccountSecretStore>().GetApiHashAsync(account.Id, Ct));
+        }
+
+        Assert.False(File.Exists(Path.Combine(DataDirectory, "keys", "dataprotection-kek.key")));
+        settings[PersistenceSettings.KeyEncryptionKeyKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        await using (var harness = await StartAsync(settings, Ct))
+        {
+            await using var scope = harness.CreateScope();
+            var store = scope.ServiceProvider.GetRequiredService<AccountSecretStore>();
+            await Assert.ThrowsAnyAsync<CryptographicException>(() => store.GetApiHashAsync(account.Id, Ct));
+        }
+    }
+
+    [Fact]
+    public async Task Start_CertificateConfigured_WrapsKeysWithCertificateAndRoundTrips()
+    {
+        var certificatePath = Path.Combine(_root.Path, "keyring.pfx");
+        using (var rsa = RSA.Create(2048))
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                "CN=Channel key ring", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            await File.WriteAllBytesAsync(certificatePath, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx-pass"), Ct);
+        }
+
+        var settings = new Dictionary<string, string?>
+        {
+            [PersistenceSettings.CertificatePathKey] = certificatePath,
+            [PersistenceSettings.CertificatePasswordKey] = "pfx-pass",
+        };
+        var account = TestData.NewAccount();
+        await using var harness = await StartAsync(settings, Ct);
+        await SaveNewAsync(harness, account);
+
+        await using var scope = harness.CreateScope();
+        Assert.Equal(TestData.ApiHash, await scope.ServiceProvider.GetRequiredService<AccountSecretStore>().GetApiHashAsync(account.Id, Ct));
+        var xml = (await scope.ServiceProvider.GetRequiredService<ChannelDbContext>().DataProtectionKeys.SingleAsync(Ct)).Xml;
+        Assert.Contains("EncryptedData", xml, StringComparison.Ordinal);
+        Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(DataDirectory, "keys", "dataprotection-kek.key")));
+    }
+
+    [Fact]
+    public async Task Start_MigrationsOnStartupDisabled_LeavesDatabaseEmpty()
+    {
+        var settings = new Dictionary<string, string?> { [PersistenceSettings.ApplyMigrationsKey] = "false" };
+        await using var harness = await StartAsync(settings, Ct);
+        await using var scope = harness.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+
+        Assert.Equal(db.Database.GetMigrations(), await db.Database.GetPendingMigrationsAsync(Ct));
+    }
+
+    private byte[] ReadAllDatabaseFiles()
+    {
+        using var buffer = new MemoryStream();
+        foreach (var file in Directory.EnumerateFiles(DataDirectory, PersistenceSettings.SqliteFileName + "*"))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            stream.CopyTo(buffer);
+        }
+
+        Assert.True(buffer.Length > 0);
+        return buffer.ToArray();
+    }
+}
