@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Channel.MTProto.Crypto;
 
 namespace Channel.MTProto.Session;
 
@@ -14,17 +14,15 @@ namespace Channel.MTProto.Session;
 /// </remarks>
 internal sealed class AuthKey : IEquatable<AuthKey>
 {
-    public const int Length = 256;
+    public const int Length = AuthKeyDerivation.AuthKeySize;
 
     private readonly byte[] _key;
 
     private AuthKey(byte[] key)
     {
         _key = key;
-        Span<byte> sha1 = stackalloc byte[SHA1.HashSizeInBytes];
-        SHA1.HashData(key, sha1);
-        AuxHash = BinaryPrimitives.ReadInt64LittleEndian(sha1);
-        Id = BinaryPrimitives.ReadInt64LittleEndian(sha1[12..]);
+        Id = AuthKeyDerivation.ComputeAuthKeyId(key);
+        AuxHash = AuthKeyDerivation.ComputeAuxHash(key);
     }
 
     /// <summary>auth_key_id: the last 8 bytes of SHA1(key) as a little-endian int64.</summary>
