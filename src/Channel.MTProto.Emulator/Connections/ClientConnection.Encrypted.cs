@@ -1,17 +1,17 @@
 using System.Buffers.Binary;
-using Channel.MTProto.Emulator.Interim;
 using Channel.MTProto.Emulator.Rpc;
 using Channel.MTProto.Emulator.Sessions;
+using Channel.MTProto.Session;
+using Channel.MTProto.Tl;
 
 namespace Channel.MTProto.Emulator.Connections;
 
 internal sealed partial class ClientConnection
 {
-    private const int MaxContainerMessages = 1024;
     private const int MaxStateIds = 8192;
 
     /// <summary>Decrypts and checks one encrypted message, handles it, then sends what it produced.</summary>
-    private async Task<bool> HandleEncryptedAsync(long authKeyId, byte[] frame, CancellationToken cancellationToken)
+    private async Task<bool> HandleEncryptedAsync(long authKeyId, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
         if (!_dc.AuthKeys.TryGet(authKeyId, out var authKey)
             || (authKey.ExpiresAt is { } expiry && expiry <= _dc.Emulator.Time.GetUtcNow()))
@@ -23,22 +23,15 @@ internal sealed partial class ClientConnection
             return false;
         }
 
-        var plaintext = Decrypt(authKey, frame);
-        var salt = BinaryPrimitives.ReadInt64LittleEndian(plaintext);
-        var sessionId = BinaryPrimitives.ReadInt64LittleEndian(plaintext.AsSpan(8));
-        var msgId = BinaryPrimitives.ReadInt64LittleEndian(plaintext.AsSpan(16));
-        var seqNo = BinaryPrimitives.ReadInt32LittleEndian(plaintext.AsSpan(24));
-        var length = BinaryPrimitives.ReadInt32LittleEndian(plaintext.AsSpan(28));
-        var padding = plaintext.Length - 32 - length;
-        if (length < 0 || length % 4 != 0 || padding is < 12 or > 1024)
-        {
-            throw new ProtocolViolationException($"Encrypted message claims {length} body bytes in {plaintext.Length - 32}.");
-        }
-
-        var session = authKey.Sessions.GetOrAdd(sessionId, static (id, state) => new ServerSession(state.authKey, id, state.time), (authKey, time: _dc.Emulator.Time));
+        // Padded intermediate may append up to 15 random bytes after the message: only whole blocks are ciphertext.
+        var packet = frame[..(EncryptedMessage.EnvelopeLength + ((frame.Length - EncryptedMessage.EnvelopeLength) / 16 * 16))];
+        var plaintext = new byte[packet.Length - EncryptedMessage.EnvelopeLength];
+        var header = EncryptedMessage.Decrypt(authKey.Key, MessageDirection.ClientToServer, packet.Span, plaintext);
+        var session = authKey.Sessions.GetOrAdd(header.SessionId, static (id, state) => new ServerSession(state.authKey, id, state.time), (authKey, time: _dc.Emulator.Time));
         BindSession(session);
         var pass = new FramePass(session);
-        await HandleTopLevelAsync(pass, salt, msgId, seqNo, plaintext.AsMemory(32, length), cancellationToken);
+        var body = plaintext.AsMemory(EncryptedMessageHeader.BodyOffset, header.BodyLength);
+        await HandleTopLevelAsync(pass, header.Salt, header.MessageId, header.SeqNo, body, cancellationToken);
         if (pass.Unanswered.Count > 0)
         {
             session.Enqueue(ServiceMessages.MsgsAck(pass.Unanswered));
@@ -48,39 +41,18 @@ internal sealed partial class ClientConnection
         return true;
     }
 
-    /// <summary>MTProto 2.0 client→server decryption (x = 0) with the msg_key check; a mismatch closes the connection.</summary>
-    private static byte[] Decrypt(AuthKeyState authKey, byte[] frame)
-    {
-        // Padded intermediate may append up to 15 random bytes after the message: only whole blocks are ciphertext.
-        var cipherLength = (frame.Length - 24) / 16 * 16;
-        if (cipherLength < 48)
-        {
-            throw new ProtocolViolationException($"Encrypted frame of {frame.Length} bytes is too short.");
-        }
-
-        var msgKey = frame.AsSpan(8, 16);
-        Span<byte> aesKey = stackalloc byte[32];
-        Span<byte> aesIv = stackalloc byte[32];
-        MessageKeys.Derive(authKey.Key, msgKey, 0, aesKey, aesIv);
-        var plaintext = new byte[cipherLength];
-        AesIge.Decrypt(aesKey, aesIv, frame.AsSpan(24, cipherLength), plaintext);
-        Span<byte> expected = stackalloc byte[16];
-        MessageKeys.Compute(authKey.Key, plaintext, 0, expected);
-        if (!expected.SequenceEqual(msgKey))
-        {
-            throw new ProtocolViolationException("msg_key does not match the decrypted message.");
-        }
-
-        return plaintext;
-    }
-
     /// <summary>Checks that apply to the outer message only (salt, session announcement), then handles it.</summary>
     private async Task HandleTopLevelAsync(FramePass pass, long salt, long msgId, int seqNo, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var session = pass.Session;
-        if (CheckMsgId(msgId) is { } idError)
+        if (CheckMsgId(session, msgId) is not { } check)
         {
-            Reject(pass, msgId, seqNo, idError);
+            return; // a duplicate: ignored, as the spec allows
+        }
+
+        if (check != 0)
+        {
+            Reject(pass, msgId, seqNo, check);
             return;
         }
 
@@ -112,8 +84,8 @@ internal sealed partial class ClientConnection
         var constructor = BinaryPrimitives.ReadUInt32LittleEndian(body.Span);
         if (constructor == ServiceIds.GzipPacked)
         {
-            var reader = new TlReader(body.Span[4..]);
-            body = Gzip.Unpack(reader.ReadBytes(), _dc.Emulator.Options.MaxFrameLength);
+            var reader = new TlReader(body.Span[4..], _dc.ReaderOptions);
+            body = reader.ReadGzipped(static (ref TlReader inner) => inner.ReadRaw(inner.Remaining).ToArray());
             constructor = body.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(body.Span) : 0;
         }
 
@@ -122,11 +94,6 @@ internal sealed partial class ClientConnection
         {
             Reject(pass, msgId, seqNo, BadMsgCodes.InvalidContainer);
             return;
-        }
-
-        if (session.CheckAndRememberDuplicate(msgId))
-        {
-            return; // A resend of something already handled: ignored, as the spec allows.
         }
 
         if (session.CheckSeqNo(msgId, seqNo, contentRelated) is { } seqError)
@@ -145,7 +112,7 @@ internal sealed partial class ClientConnection
         {
             await HandleContentAsync(pass, constructor, msgId, body, cancellationToken);
         }
-        catch (TlDecodeException)
+        catch (TlDeserializationException)
         {
             // A message that cannot be parsed gets an answer for its msg_id; the connection stays up.
             session.Enqueue(ServiceMessages.RpcResult(msgId, RpcAnswer.RequestInvalid, int.MaxValue));
@@ -161,7 +128,7 @@ internal sealed partial class ClientConnection
                 await HandleContainerAsync(pass, body, cancellationToken);
                 break;
             case ServiceIds.MsgsAck:
-                new TlReader(body.Span[4..]).ReadInt64Vector(MaxStateIds); // validated; the emulator re-sends nothing
+                ReadIds(body); // validated; the emulator keeps no sent-message store to act on acks
                 break;
             case ServiceIds.Ping:
                 session.Enqueue(ServiceMessages.Pong(msgId, BinaryPrimitives.ReadInt64LittleEndian(ReadArguments(body, 8))));
@@ -182,9 +149,8 @@ internal sealed partial class ClientConnection
                 session.Enqueue(ServiceMessages.DestroySessionResult(target, destroyed));
                 break;
             case ServiceIds.MsgsStateReq:
-                var ids = new TlReader(body.Span[4..]).ReadInt64Vector(MaxStateIds);
-                // 4 = received; 1 = nothing known about the message.
-                session.Enqueue(ServiceMessages.MsgsStateInfo(msgId, ids.Select(id => session.HasSeen(id) ? (byte)4 : (byte)1).ToArray()));
+                // The emulator answers "1: nothing known" for every id; clients only use this to probe.
+                session.Enqueue(ServiceMessages.MsgsStateInfo(msgId, new string('\u0001', ReadIds(body).Length)));
                 break;
             case ServiceIds.RpcDropAnswer:
                 session.Enqueue(ServiceMessages.RpcAnswerUnknown(msgId));
@@ -202,32 +168,29 @@ internal sealed partial class ClientConnection
     private async Task HandleContainerAsync(FramePass pass, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var reader = new TlReader(body.Span[4..]);
-        var count = reader.ReadInt32();
-        if (count < 0 || count > MaxContainerMessages || count > reader.Remaining / 16)
-        {
-            throw new ProtocolViolationException($"msg_container claims {count} messages.");
-        }
-
-        var items = new (long MsgId, int SeqNo, int Offset, int Length)[count];
+        var count = TlServiceMessages.ReadContainerCount(ref reader);
+        var items = new (TlMessageHeader Header, int Offset)[count];
         for (var i = 0; i < count; i++)
         {
-            var msgId = reader.ReadInt64();
-            var seqNo = reader.ReadInt32();
-            var length = reader.ReadInt32();
-            var offset = 4 + reader.Position;
-            reader.ReadRaw(length);
-            items[i] = (msgId, seqNo, offset, length);
+            var header = TlServiceMessages.ReadMessageHeader(ref reader);
+            items[i] = (header, 4 + reader.Position);
+            reader.ReadRaw(header.Length);
         }
 
-        foreach (var (msgId, seqNo, offset, length) in items)
+        foreach (var (header, offset) in items)
         {
-            if (CheckMsgId(msgId) is { } idError)
+            if (CheckMsgId(pass.Session, header.MessageId) is not { } check)
             {
-                Reject(pass, msgId, seqNo, idError);
                 continue;
             }
 
-            await HandleMessageAsync(pass, msgId, seqNo, body.Slice(offset, length), insideContainer: true, cancellationToken);
+            if (check != 0)
+            {
+                Reject(pass, header.MessageId, header.Seqno, check);
+                continue;
+            }
+
+            await HandleMessageAsync(pass, header.MessageId, header.Seqno, body.Slice(offset, header.Length), insideContainer: true, cancellationToken);
         }
     }
 
@@ -276,19 +239,31 @@ internal sealed partial class ClientConnection
         return ServiceMessages.RpcResult(context.RequestMsgId, answer, _dc.Emulator.Options.GzipThreshold);
     }
 
-    /// <summary>msg_id must be divisible by 4 (18) and within −300 s / +30 s of the server's clock (16 / 17).</summary>
-    private int? CheckMsgId(long msgId)
+    /// <summary>
+    /// msg_id must be divisible by 4 (18) and within −300 s / +30 s of the server's clock (16 / 17). Returns the
+    /// error code, 0 when the id is fine (and now remembered), or null for a duplicate.
+    /// </summary>
+    private static int? CheckMsgId(ServerSession session, long msgId)
     {
-        if ((msgId & 3) != 0)
+        if (!MessageIdGenerator.HasKind(msgId, MessageIdKind.Client))
         {
             return BadMsgCodes.MsgIdBadLowBits;
         }
 
-        var now = _dc.Emulator.Time.GetUtcNow().ToUnixTimeSeconds();
-        var sent = msgId >> 32;
-        return sent < now - 300 ? BadMsgCodes.MsgIdTooLow
-            : sent > now + 30 ? BadMsgCodes.MsgIdTooHigh
-            : null;
+        return session.CheckReceived(msgId) switch
+        {
+            ReceivedMessageCheck.TooOld => BadMsgCodes.MsgIdTooLow,
+            ReceivedMessageCheck.TooNew => BadMsgCodes.MsgIdTooHigh,
+            ReceivedMessageCheck.Duplicate => null,
+            _ => 0,
+        };
+    }
+
+    private static long[] ReadIds(ReadOnlyMemory<byte> body)
+    {
+        var reader = new TlReader(body.Span[4..]);
+        var ids = reader.ReadVector(static (ref TlReader r) => r.ReadInt64(), sizeof(long));
+        return ids.Length <= MaxStateIds ? ids : throw new TlDeserializationException($"{ids.Length} message ids", 4);
     }
 
     private void Reject(FramePass pass, long msgId, int seqNo, int code)

@@ -1,8 +1,9 @@
 using System.Net.Sockets;
-using Channel.MTProto.Emulator.Interim;
 using Channel.MTProto.Emulator.Rpc;
 using Channel.MTProto.Emulator.Sessions;
-using Channel.MTProto.Emulator.Transport;
+using Channel.MTProto.Session;
+using Channel.MTProto.Tl;
+using Channel.MTProto.Transport;
 
 namespace Channel.MTProto.Emulator.Connections;
 
@@ -19,9 +20,9 @@ internal sealed partial class ClientConnection
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ServerMessageIds _plainIds;
+    private readonly MessageIdGenerator _plainIds;
     private readonly HashSet<ServerSession> _sessions = [];
-    private ServerTransport? _transport;
+    private FramedConnection? _transport;
     private ITimer? _disconnectTimer;
     private string? _abortReason;
     private int _closed;
@@ -31,7 +32,7 @@ internal sealed partial class ClientConnection
         _dc = dc;
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
-        _plainIds = new ServerMessageIds(dc.Emulator.Time);
+        _plainIds = new MessageIdGenerator(dc.Emulator.Time);
         Id = id;
     }
 
@@ -56,18 +57,32 @@ internal sealed partial class ClientConnection
         var violation = false;
         try
         {
-            _transport = await ServerTransport.AcceptAsync(_stream, _dc.Emulator.Options.MaxFrameLength, cancellationToken);
-            _dc.Logger.TransportDetected(Id, _transport.Name);
-            while (await _transport.ReadFrameAsync(cancellationToken) is { } frame)
+            _transport = await FramedConnection.AcceptAsync(_stream, new ServerTransportOptions { MaxFrameLength = _dc.Emulator.Options.MaxFrameLength }, cancellationToken);
+            _dc.Logger.TransportDetected(Id, (_transport.IsObfuscated ? "obfuscated " : string.Empty) + _transport.Kind);
+            while (true)
             {
-                if (!await HandleFrameAsync(frame, cancellationToken))
+                using var frame = await _transport.ReceiveAsync(cancellationToken);
+                if (frame.Payload.IsEmpty)
+                {
+                    continue; // a quick-ack token: only clients receive those
+                }
+
+                if (!await HandleFrameAsync(frame.Payload, cancellationToken))
                 {
                     reason = _abortReason ?? "closed after a transport error";
                     break;
                 }
             }
         }
-        catch (Exception ex) when (ex is TransportProtocolException or ProtocolViolationException or TlDecodeException)
+        catch (TransportException ex) when (ex.Failure == TransportFailure.ConnectionClosed)
+        {
+            reason = _abortReason ?? "client closed the connection";
+        }
+        catch (TransportException ex) when (ex.Failure is TransportFailure.ConnectionBroken or TransportFailure.TruncatedFrame && _abortReason is not null)
+        {
+            reason = _abortReason;
+        }
+        catch (Exception ex) when (ex is TransportException or ProtocolViolationException or MessageDecodeException or TlDeserializationException)
         {
             (reason, violation) = (ex.Message, true);
         }
@@ -75,7 +90,7 @@ internal sealed partial class ClientConnection
         {
             reason = _abortReason ?? "emulator stopping";
         }
-        catch (Exception ex) when (ex is EndOfStreamException or IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
             reason = _abortReason ?? "connection lost: " + ex.Message;
         }
@@ -96,7 +111,7 @@ internal sealed partial class ClientConnection
     }
 
     /// <summary>Returns false when the connection must close (after a transport error was sent).</summary>
-    private async Task<bool> HandleFrameAsync(byte[] frame, CancellationToken cancellationToken)
+    private async Task<bool> HandleFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
         if (Faults.TryTakeTransportError(out var injected))
         {
@@ -111,13 +126,16 @@ internal sealed partial class ClientConnection
             throw new ProtocolViolationException($"Frame of {frame.Length} bytes has no auth_key_id.");
         }
 
-        var authKeyId = BitConverter.ToInt64(frame);
+        var authKeyId = PlainMessage.PeekAuthKeyId(frame.Span)!.Value;
         return authKeyId == 0
             ? await HandlePlainAsync(frame, cancellationToken)
             : await HandleEncryptedAsync(authKeyId, frame, cancellationToken);
     }
 
-    /// <summary>Sends what the session has queued. Serialised with every other write on this connection.</summary>
+    /// <summary>
+    /// Sends what the session has queued. The write lock (beyond the transport's own) keeps msg_ids leaving in the
+    /// order they were assigned when delayed responses and the reader flush at the same time.
+    /// </summary>
     public async Task SendQueuedAsync(ServerSession session)
     {
         if (Volatile.Read(ref _closed) != 0 || _transport is null)
@@ -147,7 +165,7 @@ internal sealed partial class ClientConnection
                 await _transport.SendAsync(packet, _closing.Token);
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex is TransportException or IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
             Abort("write failed: " + ex.Message);
         }
@@ -157,31 +175,11 @@ internal sealed partial class ClientConnection
         }
     }
 
-    private async Task SendPayloadAsync(byte[] payload, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            await _transport!.SendAsync(payload, cancellationToken);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    private Task SendPayloadAsync(byte[] payload, CancellationToken cancellationToken)
+        => _transport!.SendAsync(payload, cancellationToken).AsTask();
 
-    private async Task SendTransportErrorAsync(int code, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            await _transport!.SendTransportErrorAsync(code, cancellationToken);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    private Task SendTransportErrorAsync(int code, CancellationToken cancellationToken)
+        => _transport!.SendTransportErrorAsync(code, cancellationToken).AsTask();
 
     /// <summary>Closes the connection from outside (fault injection, shutdown, ping_delay_disconnect).</summary>
     public void Abort(string reason)
@@ -238,7 +236,14 @@ internal sealed partial class ClientConnection
         }
 
         _closing.Cancel();
-        _stream.Dispose();
-        _transport?.Dispose();
+        if (_transport is not null)
+        {
+            // The transport owns the stream; disposing it closes the socket.
+            _ = _transport.DisposeAsync().AsTask();
+        }
+        else
+        {
+            _stream.Dispose();
+        }
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Channel.MTProto.Emulator.Handshake;
 using Channel.MTProto.Emulator.Rpc;
 using Channel.MTProto.Emulator.Sessions;
+using Channel.MTProto.Tl;
 using Microsoft.Extensions.Logging;
 
 namespace Channel.MTProto.Emulator.Connections;
@@ -24,8 +25,9 @@ internal sealed class DcServer : IAsyncDisposable
         Dispatcher = dispatcher;
         Logger = logger;
         _listener = new TcpListener(bindTo);
-        Handshake = new ServerHandshake(dcId, rsaKey, AuthKeys, emulator.Time, emulator.Options.HandshakeRandom, emulator.Options,
+        Handshake = new ServerHandshake(rsaKey, AuthKeys, emulator.Time, emulator.Options.HandshakeRandom, emulator.Options,
             emulator.Faults.TryTakeKeyExchangeRetry);
+        ReaderOptions = new TlReaderOptions { MaxGzipUnpackedSize = emulator.Options.MaxFrameLength };
     }
 
     public TelegramEmulator Emulator { get; }
@@ -39,6 +41,9 @@ internal sealed class DcServer : IAsyncDisposable
     public ServerHandshake Handshake { get; }
 
     public RpcDispatcher Dispatcher { get; }
+
+    /// <summary>Limits for reading client TL (gzip_packed may not unpack beyond the frame limit).</summary>
+    public TlReaderOptions ReaderOptions { get; }
 
     public ILogger Logger { get; }
 

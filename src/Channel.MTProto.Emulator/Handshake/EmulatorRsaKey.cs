@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Security.Cryptography;
-using Channel.MTProto.Emulator.Interim;
+using Channel.MTProto.Crypto;
+using Channel.MTProto.Emulator.Wire;
 
 namespace Channel.MTProto.Emulator.Handshake;
 
@@ -9,6 +10,7 @@ namespace Channel.MTProto.Emulator.Handshake;
 /// The emulator's RSA key: generated (2048-bit) or loaded from / created at a PEM path. Clients are given
 /// <see cref="PublicKeyPem"/> (PKCS#1, as Telegram publishes its keys) and <see cref="Fingerprint"/>.
 /// </summary>
+/// <remarks>The shared crypto has no RSA private-key type yet, so the server's raw decryption lives here.</remarks>
 internal sealed class EmulatorRsaKey
 {
     private readonly BigInteger _modulus;
@@ -21,16 +23,16 @@ internal sealed class EmulatorRsaKey
     private EmulatorRsaKey(RSA rsa)
     {
         var parameters = rsa.ExportParameters(includePrivateParameters: true);
-        _modulus = ToInteger(parameters.Modulus!);
-        _p = ToInteger(parameters.P!);
-        _q = ToInteger(parameters.Q!);
-        _dp = ToInteger(parameters.DP!);
-        _dq = ToInteger(parameters.DQ!);
-        _inverseQ = ToInteger(parameters.InverseQ!);
+        _modulus = BigEndian.ToBigInteger(parameters.Modulus);
+        _p = BigEndian.ToBigInteger(parameters.P);
+        _q = BigEndian.ToBigInteger(parameters.Q);
+        _dp = BigEndian.ToBigInteger(parameters.DP);
+        _dq = BigEndian.ToBigInteger(parameters.DQ);
+        _inverseQ = BigEndian.ToBigInteger(parameters.InverseQ);
         ModulusLength = parameters.Modulus!.Length;
         PublicKeyPem = rsa.ExportRSAPublicKeyPem();
         PrivateKeyPem = rsa.ExportRSAPrivateKeyPem();
-        Fingerprint = ComputeFingerprint(parameters.Modulus!, parameters.Exponent!);
+        Fingerprint = ComputeFingerprint(_modulus, BigEndian.ToBigInteger(parameters.Exponent));
     }
 
     public string PublicKeyPem { get; }
@@ -52,6 +54,11 @@ internal sealed class EmulatorRsaKey
     {
         using var rsa = RSA.Create();
         rsa.ImportFromPem(pem);
+        if (rsa.KeySize != 2048)
+        {
+            throw new CryptographicException($"The emulator's RSA key must be 2048-bit (MTProto's RSA step is sized for it); got {rsa.KeySize}.");
+        }
+
         return new EmulatorRsaKey(rsa);
     }
 
@@ -90,7 +97,7 @@ internal sealed class EmulatorRsaKey
     /// </summary>
     public bool TryDecryptRaw(ReadOnlySpan<byte> ciphertext, Span<byte> plaintext)
     {
-        var c = new BigInteger(ciphertext, isUnsigned: true, isBigEndian: true);
+        var c = BigEndian.ToBigInteger(ciphertext);
         if (ciphertext.Length > ModulusLength || c >= _modulus || plaintext.Length < ModulusLength)
         {
             return false;
@@ -104,31 +111,19 @@ internal sealed class EmulatorRsaKey
             h += _p;
         }
 
-        var m = m2 + (h * _q);
-        var target = plaintext[..ModulusLength];
-        target.Clear();
-        var byteCount = m.GetByteCount(isUnsigned: true);
-        return m.TryWriteBytes(target[(ModulusLength - byteCount)..], out _, isUnsigned: true, isBigEndian: true);
+        BigEndian.WriteBytes(m2 + (h * _q), plaintext[..ModulusLength]);
+        return true;
     }
 
-    private static long ComputeFingerprint(byte[] modulus, byte[] exponent)
+    private static long ComputeFingerprint(BigInteger modulus, BigInteger exponent)
     {
-        var writer = new TlWriter(300).WriteBytes(TrimLeadingZeros(modulus)).WriteBytes(TrimLeadingZeros(exponent));
-        Span<byte> hash = stackalloc byte[20];
-        SHA1.HashData(writer.WrittenSpan, hash);
+        var data = TlBuffer.Build((ref Tl.TlWriter writer) =>
+        {
+            writer.WriteBytes(modulus.ToByteArray(isUnsigned: true, isBigEndian: true));
+            writer.WriteBytes(exponent.ToByteArray(isUnsigned: true, isBigEndian: true));
+        });
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        SHA1.HashData(data, hash);
         return BinaryPrimitives.ReadInt64LittleEndian(hash[12..]);
     }
-
-    private static ReadOnlySpan<byte> TrimLeadingZeros(byte[] value)
-    {
-        var span = value.AsSpan();
-        while (span.Length > 1 && span[0] == 0)
-        {
-            span = span[1..];
-        }
-
-        return span;
-    }
-
-    private static BigInteger ToInteger(byte[] bigEndian) => new(bigEndian, isUnsigned: true, isBigEndian: true);
 }

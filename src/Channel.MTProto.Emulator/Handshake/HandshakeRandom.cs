@@ -1,15 +1,17 @@
 using System.Numerics;
-using System.Security.Cryptography;
+using Channel.MTProto.Crypto;
 
 namespace Channel.MTProto.Emulator.Handshake;
 
 /// <summary>
-/// Every random choice the server makes during the key exchange. Production uses the OS CSPRNG; a test
-/// derives from this class to replay a known sample (server_nonce, p and q, the DH secret a).
+/// Every random choice the server makes during the key exchange. Production uses the OS CSPRNG; a test derives
+/// from this class to replay a known sample (server_nonce, p and q, the DH secret a).
 /// </summary>
-internal class HandshakeRandom
+internal class HandshakeRandom : IRandomSource
 {
-    public virtual void Fill(Span<byte> destination) => RandomNumberGenerator.Fill(destination);
+    private const int PrimalityRounds = 20;
+
+    public virtual void Fill(Span<byte> destination) => SystemRandomSource.Instance.Fill(destination);
 
     public virtual void NextServerNonce(Span<byte> destination) => Fill(destination);
 
@@ -27,13 +29,9 @@ internal class HandshakeRandom
         return p < q ? (p, q) : (q, p);
     }
 
-    /// <summary>The server's DH secret a: 2048 random bits.</summary>
-    public virtual BigInteger NextDhSecret()
-    {
-        Span<byte> bytes = stackalloc byte[256];
-        Fill(bytes);
-        return new BigInteger(bytes, isUnsigned: true, isBigEndian: true);
-    }
+    /// <summary>The server's DH secret a and g_a = g^a mod p, with g_a inside the spec's safe range.</summary>
+    public virtual (BigInteger Secret, BigInteger PublicValue) NextDhKeyPair(int generator, BigInteger prime)
+        => DhExchange.GenerateKeyPair(generator, prime, this);
 
     private ulong NextPrime31()
     {
@@ -41,59 +39,12 @@ internal class HandshakeRandom
         while (true)
         {
             Fill(bytes);
+            // Top bit of 31 set (a full 31-bit number) and odd.
             var candidate = (BitConverter.ToUInt32(bytes) & 0x7fffffffu) | 0x40000001u;
-            if (IsPrime(candidate))
+            if (Primality.IsProbablePrime(candidate, PrimalityRounds))
             {
                 return candidate;
             }
         }
-    }
-
-    /// <summary>Deterministic Miller–Rabin for 32-bit numbers (bases 2, 7, 61 are exact below 4,759,123,141).</summary>
-    internal static bool IsPrime(ulong n)
-    {
-        if (n < 2)
-        {
-            return false;
-        }
-
-        foreach (var small in (ReadOnlySpan<ulong>)[2, 3, 5, 7, 11, 13, 61])
-        {
-            if (n % small == 0)
-            {
-                return n == small;
-            }
-        }
-
-        var d = n - 1;
-        var r = 0;
-        while ((d & 1) == 0)
-        {
-            d >>= 1;
-            r++;
-        }
-
-        foreach (var a in (ReadOnlySpan<ulong>)[2, 7, 61])
-        {
-            var x = (ulong)BigInteger.ModPow(a, d, n);
-            if (x == 1 || x == n - 1)
-            {
-                continue;
-            }
-
-            var composite = true;
-            for (var i = 1; i < r && composite; i++)
-            {
-                x = (ulong)((UInt128)x * x % n);
-                composite = x != n - 1;
-            }
-
-            if (composite)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -2,13 +2,16 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Numerics;
 using System.Security.Cryptography;
-using Channel.MTProto.Emulator.Interim;
+using Channel.MTProto.Crypto;
 using Channel.MTProto.Emulator.Sessions;
+using Channel.MTProto.Emulator.Wire;
+using Channel.MTProto.Session;
+using Channel.MTProto.Tl;
 
 namespace Channel.MTProto.Emulator.Handshake;
 
 /// <summary>What the server answers an unencrypted handshake message: a TL body, or a reason to send −404.</summary>
-internal readonly record struct HandshakeReply(byte[]? Response, string? Failure)
+internal readonly record struct HandshakeReply(byte[]? Response, string? Failure, AuthKeyState? CreatedKey = null)
 {
     public static HandshakeReply Fail(string reason) => new(null, reason);
 }
@@ -19,8 +22,11 @@ internal readonly record struct HandshakeReply(byte[]? Response, string? Failure
 /// well-known prime and g = 3. State is kept per client nonce, and an identical resend of a step gets the identical
 /// answer. Thread-safe: connections of one DC share it.
 /// </summary>
+/// <remarks>
+/// Written against the shared TL reader/writer rather than the generated Mt types: those map the schema's binary
+/// <c>string</c> fields (pq, p, q, encrypted_data, g_a) to <see cref="string"/>, which cannot carry arbitrary bytes.
+/// </remarks>
 internal sealed class ServerHandshake(
-    int dcId,
     EmulatorRsaKey rsaKey,
     AuthKeyRegistry registry,
     TimeProvider time,
@@ -28,11 +34,12 @@ internal sealed class ServerHandshake(
     EmulatorOptions options,
     Func<bool> forceRetry)
 {
+    public const int Generator = 3;
+
+    private const int NonceSize = AuthKeyDerivation.NonceSize;
     private static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
 
     private readonly ConcurrentDictionary<UInt128, HandshakeState> _states = new();
-
-    public int DcId => dcId;
 
     /// <summary>Handles req_pq, req_pq_multi, req_DH_params or set_client_DH_params.</summary>
     public HandshakeReply Handle(ReadOnlySpan<byte> body)
@@ -42,13 +49,13 @@ internal sealed class ServerHandshake(
             var reader = new TlReader(body);
             return reader.ReadUInt32() switch
             {
-                HandshakeIds.ReqPq or HandshakeIds.ReqPqMulti => HandleReqPq(reader.ReadRaw(16)),
+                HandshakeIds.ReqPq or HandshakeIds.ReqPqMulti => HandleReqPq(reader.ReadRaw(NonceSize)),
                 HandshakeIds.ReqDhParams => HandleReqDhParams(body, ref reader),
                 HandshakeIds.SetClientDhParams => HandleSetClientDhParams(body, ref reader),
                 var other => HandshakeReply.Fail($"unexpected unencrypted constructor 0x{other:x8}"),
             };
         }
-        catch (TlDecodeException ex)
+        catch (TlDeserializationException ex)
         {
             return HandshakeReply.Fail("malformed handshake message: " + ex.Message);
         }
@@ -63,18 +70,22 @@ internal sealed class ServerHandshake(
         }
 
         ForgetExpiredStates();
-        var serverNonce = new byte[16];
+        var serverNonce = new byte[NonceSize];
         random.NextServerNonce(serverNonce);
         var (p, q) = random.NextPrimePair();
         var state = new HandshakeState(nonce.ToArray(), serverNonce, p, q, time.GetUtcNow());
-        state.ResPq = new TlWriter(64)
-            .WriteUInt32(HandshakeIds.ResPq)
-            .WriteRaw(nonce)
-            .WriteRaw(serverNonce)
-            .WriteBigInteger(new BigInteger(p) * q)
-            .WriteVectorHeader(1)
-            .WriteInt64(rsaKey.Fingerprint)
-            .ToArray();
+        var pq = (new BigInteger(p) * q).ToByteArray(isUnsigned: true, isBigEndian: true);
+        var fingerprint = rsaKey.Fingerprint;
+        state.ResPq = TlBuffer.Build((ref TlWriter writer) =>
+        {
+            writer.WriteUInt32(HandshakeIds.ResPq);
+            writer.WriteRaw(state.Nonce);
+            writer.WriteRaw(state.ServerNonce);
+            writer.WriteBytes(pq);
+            writer.WriteUInt32(TlServiceMessages.VectorId);
+            writer.WriteInt32(1);
+            writer.WriteInt64(fingerprint);
+        });
         return new HandshakeReply(_states.GetOrAdd(key, state).ResPq, null);
     }
 
@@ -85,10 +96,10 @@ internal sealed class ServerHandshake(
             return HandshakeReply.Fail(failure);
         }
 
-        var p = reader.ReadBigInteger();
-        var q = reader.ReadBigInteger();
+        var p = BigEndian.ToBigInteger(reader.ReadBytesSpan());
+        var q = BigEndian.ToBigInteger(reader.ReadBytesSpan());
         var fingerprint = reader.ReadInt64();
-        var encrypted = reader.ReadBytes();
+        var encrypted = reader.ReadBytesSpan();
         lock (state)
         {
             if (state.DhParamsRequest is not null && body.SequenceEqual(state.DhParamsRequest))
@@ -113,38 +124,29 @@ internal sealed class ServerHandshake(
 
             state.NewNonce = inner.NewNonce;
             state.TemporaryKeyLifetime = inner.ExpiresIn;
-            var a = random.NextDhSecret();
-            var gA = BigInteger.ModPow(DhPrime.Generator, a, DhPrime.Value);
-            while (!DhPrime.IsSafePublicValue(gA))
+            var (secret, gA) = random.NextDhKeyPair(Generator, DhGroup.KnownPrime);
+            state.DhSecret = secret;
+            var serverTime = (int)time.GetUtcNow().ToUnixTimeSeconds();
+            var answer = TlBuffer.Build((ref TlWriter writer) =>
             {
-                a = random.NextDhSecret();
-                gA = BigInteger.ModPow(DhPrime.Generator, a, DhPrime.Value);
-            }
-
-            state.DhSecret = a;
-            var answer = new TlWriter(600)
-                .WriteUInt32(HandshakeIds.ServerDhInnerData)
-                .WriteRaw(state.Nonce)
-                .WriteRaw(state.ServerNonce)
-                .WriteInt32(DhPrime.Generator)
-                .WriteBigInteger(DhPrime.Value)
-                .WriteBigInteger(gA)
-                .WriteInt32((int)time.GetUtcNow().ToUnixTimeSeconds());
-            var plainLength = (20 + answer.Length + 15) / 16 * 16;
-            var plain = new byte[plainLength];
-            SHA1.HashData(answer.WrittenSpan, plain);
-            answer.WrittenSpan.CopyTo(plain.AsSpan(20));
-            random.Fill(plain.AsSpan(20 + answer.Length));
-            var (aesKey, aesIv) = TemporaryAesKey(state.NewNonce, state.ServerNonce);
-            var encryptedAnswer = new byte[plainLength];
-            AesIge.Encrypt(aesKey, aesIv, plain, encryptedAnswer);
+                writer.WriteUInt32(HandshakeIds.ServerDhInnerData);
+                writer.WriteRaw(state.Nonce);
+                writer.WriteRaw(state.ServerNonce);
+                writer.WriteInt32(Generator);
+                writer.WriteBytes(DhGroup.KnownPrime.ToByteArray(isUnsigned: true, isBigEndian: true));
+                writer.WriteBytes(gA.ToByteArray(isUnsigned: true, isBigEndian: true));
+                writer.WriteInt32(serverTime);
+            }, 600);
+            var (aesKey, aesIv) = TemporaryAesKey(state);
+            var encryptedAnswer = HandshakeCipher.Encrypt(aesKey, aesIv, answer, random);
             state.DhParamsRequest = body.ToArray();
-            state.DhParamsResponse = new TlWriter(plainLength + 48)
-                .WriteUInt32(HandshakeIds.ServerDhParamsOk)
-                .WriteRaw(state.Nonce)
-                .WriteRaw(state.ServerNonce)
-                .WriteBytes(encryptedAnswer)
-                .ToArray();
+            state.DhParamsResponse = TlBuffer.Build((ref TlWriter writer) =>
+            {
+                writer.WriteUInt32(HandshakeIds.ServerDhParamsOk);
+                writer.WriteRaw(state.Nonce);
+                writer.WriteRaw(state.ServerNonce);
+                writer.WriteBytes(encryptedAnswer);
+            }, encryptedAnswer.Length + 48);
             return new HandshakeReply(state.DhParamsResponse, null);
         }
     }
@@ -156,7 +158,7 @@ internal sealed class ServerHandshake(
             return HandshakeReply.Fail(failure);
         }
 
-        var encrypted = reader.ReadBytes();
+        var encrypted = reader.ReadBytesSpan();
         lock (state)
         {
             if (state.ClientDhRequest is not null && body.SequenceEqual(state.ClientDhRequest))
@@ -164,118 +166,112 @@ internal sealed class ServerHandshake(
                 return new HandshakeReply(state.ClientDhResponse, null);
             }
 
-            if (state.NewNonce is null || state.DhSecret is not { } a)
+            if (state.NewNonce.Length == 0 || state.DhSecret is not { } secret)
             {
                 return HandshakeReply.Fail("set_client_DH_params before req_DH_params");
             }
 
-            if (encrypted.Length is 0 || encrypted.Length % 16 != 0)
+            var (aesKey, aesIv) = TemporaryAesKey(state);
+            byte[] innerData;
+            try
             {
-                return HandshakeReply.Fail("client DH data is not whole AES blocks");
+                innerData = HandshakeCipher.Decrypt(aesKey, aesIv, encrypted);
+            }
+            catch (MTProtoSecurityException ex)
+            {
+                return HandshakeReply.Fail("client DH data: " + ex.Message);
             }
 
-            var (aesKey, aesIv) = TemporaryAesKey(state.NewNonce, state.ServerNonce);
-            var plain = new byte[encrypted.Length];
-            AesIge.Decrypt(aesKey, aesIv, encrypted, plain);
-            var inner = new TlReader(plain.AsSpan(20));
-            inner.ExpectConstructor(HandshakeIds.ClientDhInnerData);
-            var nonceMatches = inner.ReadRaw(16).SequenceEqual(state.Nonce) & inner.ReadRaw(16).SequenceEqual(state.ServerNonce);
+            var inner = new TlReader(innerData);
+            if (inner.ReadUInt32() != HandshakeIds.ClientDhInnerData)
+            {
+                return HandshakeReply.Fail("expected client_DH_inner_data");
+            }
+
+            if (!inner.ReadRaw(NonceSize).SequenceEqual(state.Nonce) || !inner.ReadRaw(NonceSize).SequenceEqual(state.ServerNonce))
+            {
+                return HandshakeReply.Fail("client_DH_inner_data carries other nonces");
+            }
+
             var retryId = inner.ReadInt64();
-            var gB = inner.ReadBigInteger();
-            if (!SHA1.HashData(plain.AsSpan(20, inner.Position)).AsSpan().SequenceEqual(plain.AsSpan(0, 20)))
-            {
-                return HandshakeReply.Fail("client_DH_inner_data hash mismatch (wrong temporary AES key?)");
-            }
-
-            if (!nonceMatches)
-            {
-                return HandshakeReply.Fail("client_DH_inner_data carries another nonce");
-            }
-
+            var gB = BigEndian.ToBigInteger(inner.ReadBytesSpan());
+            AuthKeyState? created = null;
             byte[] response;
-            if (!DhPrime.IsSafePublicValue(gB) || retryId != state.ExpectedRetryId)
+            var authKey = AuthKey.FromBytes(DhExchange.ComputeAuthKey(gB, secret, DhGroup.KnownPrime));
+            if (!IsSafePublicValue(gB) || retryId != state.ExpectedRetryId)
             {
-                response = DhGenAnswer(state, HandshakeIds.DhGenFail, 3, auxHash: ComputeAuxHash(gB, a));
+                response = DhGenAnswer(state, HandshakeIds.DhGenFail, 3, authKey);
+            }
+            else if (forceRetry() || !TryRegister(state, authKey, out created))
+            {
+                // The client retries with retry_id = this key's aux_hash and a new g_b.
+                state.ExpectedRetryId = authKey.AuxHash;
+                response = DhGenAnswer(state, HandshakeIds.DhGenRetry, 2, authKey);
             }
             else
             {
-                var authKey = ToAuthKeyBytes(BigInteger.ModPow(gB, a, DhPrime.Value));
-                Span<byte> keyHash = stackalloc byte[20];
-                SHA1.HashData(authKey, keyHash);
-                var authKeyId = BinaryPrimitives.ReadInt64LittleEndian(keyHash[12..]);
-                var auxHash = keyHash[..8].ToArray();
-                if (forceRetry() || !TryRegister(state, authKey, authKeyId))
-                {
-                    state.ExpectedRetryId = BinaryPrimitives.ReadInt64LittleEndian(auxHash);
-                    response = DhGenAnswer(state, HandshakeIds.DhGenRetry, 2, auxHash);
-                }
-                else
-                {
-                    response = DhGenAnswer(state, HandshakeIds.DhGenOk, 1, auxHash);
-                }
+                response = DhGenAnswer(state, HandshakeIds.DhGenOk, 1, authKey);
             }
 
             state.ClientDhRequest = body.ToArray();
             state.ClientDhResponse = response;
-            return new HandshakeReply(response, null);
+            return new HandshakeReply(response, null, created);
         }
     }
 
-    private bool TryRegister(HandshakeState state, byte[] authKey, long authKeyId)
+    private static bool IsSafePublicValue(BigInteger value)
+    {
+        try
+        {
+            DhExchange.ValidatePublicValue(value, DhGroup.KnownPrime);
+            return true;
+        }
+        catch (MTProtoSecurityException)
+        {
+            return false;
+        }
+    }
+
+    private bool TryRegister(HandshakeState state, AuthKey authKey, out AuthKeyState? created)
     {
         var salts = new SaltSchedule(time, options.SaltLifetime, options.SaltGracePeriod);
-        salts.Seed(BinaryPrimitives.ReadInt64LittleEndian(state.NewNonce) ^ BinaryPrimitives.ReadInt64LittleEndian(state.ServerNonce));
+        salts.Seed(AuthKeyDerivation.ComputeFirstSalt(state.NewNonce, state.ServerNonce));
         DateTimeOffset? expiresAt = state.TemporaryKeyLifetime is { } seconds ? time.GetUtcNow().AddSeconds(seconds) : null;
-        return registry.TryAdd(new AuthKeyState(authKey, authKeyId, salts, expiresAt));
+        created = new AuthKeyState(authKey, salts, expiresAt);
+        if (registry.TryAdd(created))
+        {
+            return true;
+        }
+
+        created = null;
+        return false;
     }
 
-    private static byte[] DhGenAnswer(HandshakeState state, uint constructor, byte number, ReadOnlySpan<byte> auxHash)
+    private static byte[] DhGenAnswer(HandshakeState state, uint constructor, byte number, AuthKey authKey)
     {
-        // new_nonce_hashN = the low 128 bits of SHA1(new_nonce ‖ N ‖ aux_hash).
-        Span<byte> input = stackalloc byte[41];
-        state.NewNonce.CopyTo(input);
-        input[32] = number;
-        auxHash[..8].CopyTo(input[33..]);
-        Span<byte> hash = stackalloc byte[20];
-        SHA1.HashData(input, hash);
-        return new TlWriter(52)
-            .WriteUInt32(constructor)
-            .WriteRaw(state.Nonce)
-            .WriteRaw(state.ServerNonce)
-            .WriteRaw(hash[4..])
-            .ToArray();
+        var hash = new byte[16];
+        AuthKeyDerivation.ComputeNewNonceHash(state.NewNonce, number, authKey.Key, hash);
+        return TlBuffer.Build((ref TlWriter writer) =>
+        {
+            writer.WriteUInt32(constructor);
+            writer.WriteRaw(state.Nonce);
+            writer.WriteRaw(state.ServerNonce);
+            writer.WriteRaw(hash);
+        }, 64);
     }
 
-    /// <summary>dh_gen_fail still carries a hash; when g_b is unusable there is no key, so hash what there is.</summary>
-    private static byte[] ComputeAuxHash(BigInteger gB, BigInteger a)
+    private static (byte[] Key, byte[] Iv) TemporaryAesKey(HandshakeState state)
     {
-        var value = gB.Sign > 0 ? BigInteger.ModPow(gB, a, DhPrime.Value) : BigInteger.Zero;
-        return SHA1.HashData(ToAuthKeyBytes(value))[..8];
-    }
-
-    private static byte[] ToAuthKeyBytes(BigInteger value)
-    {
-        var key = new byte[256];
-        var count = value.GetByteCount(isUnsigned: true);
-        value.TryWriteBytes(key.AsSpan(256 - count), out _, isUnsigned: true, isBigEndian: true);
-        return key;
-    }
-
-    /// <summary>tmp_aes_key and tmp_aes_iv from new_nonce and server_nonce (/mtproto/auth_key, step 4).</summary>
-    internal static (byte[] Key, byte[] Iv) TemporaryAesKey(ReadOnlySpan<byte> newNonce, ReadOnlySpan<byte> serverNonce)
-    {
-        var nnSn = SHA1.HashData([.. newNonce, .. serverNonce]);
-        var snNn = SHA1.HashData([.. serverNonce, .. newNonce]);
-        var nnNn = SHA1.HashData([.. newNonce, .. newNonce]);
-        byte[] key = [.. nnSn, .. snNn.AsSpan(0, 12)];
-        byte[] iv = [.. snNn.AsSpan(12, 8), .. nnNn, .. newNonce[..4]];
+        var key = new byte[32];
+        var iv = new byte[32];
+        AuthKeyDerivation.DeriveTempAesKeyIv(state.NewNonce, state.ServerNonce, key, iv);
         return (key, iv);
     }
 
     private bool TryGetState(ref TlReader reader, out HandshakeState state, out string failure)
     {
-        var nonce = reader.ReadRaw(16);
-        var serverNonce = reader.ReadRaw(16);
+        var nonce = reader.ReadRaw(NonceSize);
+        var serverNonce = reader.ReadRaw(NonceSize);
         if (!_states.TryGetValue(BinaryPrimitives.ReadUInt128LittleEndian(nonce), out state!))
         {
             failure = "unknown nonce (no req_pq for it, or it expired)";
@@ -313,19 +309,19 @@ internal sealed class ServerHandshake(
 
         // RSA_PAD: temp_key_xor ‖ AES-IGE(temp_key, 0)(reverse(data ‖ padding) ‖ SHA256(temp_key ‖ data ‖ padding)).
         Span<byte> tempKey = stackalloc byte[32];
-        SHA256.HashData(decrypted[32..256], tempKey);
+        SHA256.HashData(decrypted[32..], tempKey);
         for (var i = 0; i < 32; i++)
         {
             tempKey[i] ^= decrypted[i];
         }
 
         Span<byte> dataWithHash = stackalloc byte[224];
-        AesIge.Decrypt(tempKey, stackalloc byte[32], decrypted[32..256], dataWithHash);
+        AesIge.Decrypt(tempKey, stackalloc byte[32], decrypted[32..], dataWithHash);
         var dataWithPadding = dataWithHash[..192];
         dataWithPadding.Reverse();
         Span<byte> expected = stackalloc byte[32];
         SHA256.HashData([.. tempKey, .. dataWithPadding], expected);
-        if (!expected.SequenceEqual(dataWithHash[192..]))
+        if (!CryptographicOperations.FixedTimeEquals(expected, dataWithHash[192..]))
         {
             failure = "RSA-encrypted inner data matches neither RSA_PAD nor the legacy format";
             return false;
@@ -354,12 +350,12 @@ internal sealed class ServerHandshake(
                 return false;
             }
 
-            var pq = reader.ReadBigInteger();
-            var p = reader.ReadBigInteger();
-            var q = reader.ReadBigInteger();
-            var nonce = reader.ReadRaw(16).ToArray();
-            var serverNonce = reader.ReadRaw(16).ToArray();
-            var newNonce = reader.ReadRaw(32).ToArray();
+            var pq = BigEndian.ToBigInteger(reader.ReadBytesSpan());
+            var p = BigEndian.ToBigInteger(reader.ReadBytesSpan());
+            var q = BigEndian.ToBigInteger(reader.ReadBytesSpan());
+            var nonce = reader.ReadRaw(NonceSize).ToArray();
+            var serverNonce = reader.ReadRaw(NonceSize).ToArray();
+            var newNonce = reader.ReadRaw(AuthKeyDerivation.NewNonceSize).ToArray();
             // Any dc value is accepted (negative for media DCs, +10000 for test DCs).
             int? dc = constructor is HandshakeIds.PqInnerDataDc or HandshakeIds.PqInnerDataTempDc ? reader.ReadInt32() : null;
             int? expiresIn = constructor is HandshakeIds.PqInnerDataTemp or HandshakeIds.PqInnerDataTempDc ? reader.ReadInt32() : null;
@@ -367,7 +363,7 @@ internal sealed class ServerHandshake(
             consumed = reader.Position;
             return true;
         }
-        catch (TlDecodeException)
+        catch (TlDeserializationException)
         {
             return false;
         }
@@ -408,7 +404,7 @@ internal sealed class ServerHandshake(
         public BigInteger Q { get; } = q;
         public DateTimeOffset CreatedAt { get; } = createdAt;
         public byte[] ResPq { get; set; } = [];
-        public byte[]? NewNonce { get; set; }
+        public byte[] NewNonce { get; set; } = [];
         public int? TemporaryKeyLifetime { get; set; }
         public BigInteger? DhSecret { get; set; }
         public long ExpectedRetryId { get; set; }

@@ -15,3 +15,11 @@ internal readonly record struct RpcAnswer(byte[]? Result, int ErrorCode, string?
     /// <summary>The request body could not be parsed.</summary>
     public static RpcAnswer RequestInvalid { get; } = Error(400, "INPUT_REQUEST_INVALID");
 }
+
+/// <summary>Thrown by a handler to answer with rpc_error (e.g. 400 PHONE_CODE_INVALID, 420 FLOOD_WAIT_30).</summary>
+internal sealed class RpcErrorException(int code, string errorMessage) : Exception($"{code} {errorMessage}")
+{
+    public int Code { get; } = code;
+
+    public string ErrorMessage { get; } = errorMessage;
+}

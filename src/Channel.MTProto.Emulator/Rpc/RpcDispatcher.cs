@@ -1,17 +1,22 @@
-using Channel.MTProto.Emulator.Interim;
 using Channel.MTProto.Emulator.Sessions;
+using Channel.MTProto.Tl;
+using Channel.MTProto.Tl.Api;
 
 namespace Channel.MTProto.Emulator.Rpc;
 
 /// <summary>
 /// Turns a client RPC message into an answer: removes invokeAfterMsg(s) / invokeWithLayer / initConnection /
 /// invokeWithoutUpdates (recording the layer and client info on the connection), unpacks gzip_packed, and calls the
-/// registered handler. Anything unknown is answered with rpc_error 400 INPUT_METHOD_INVALID, anything
+/// registered handler. Anything unregistered is answered with rpc_error 400 INPUT_METHOD_INVALID, anything
 /// unparseable with 400 INPUT_REQUEST_INVALID: the client always gets an answer.
 /// </summary>
+/// <remarks>
+/// The wrappers are stepped over by hand rather than read as generated objects, because reading a generic wrapper
+/// reads its inner query too, and a method the emulator does not know must still get INPUT_METHOD_INVALID.
+/// </remarks>
 internal sealed class RpcDispatcher(RpcHandlerRegistry handlers, int maxUnpackedBytes)
 {
-    private const int MaxJsonDepth = 32;
+    private readonly TlReaderOptions _readerOptions = new() { MaxGzipUnpackedSize = maxUnpackedBytes };
 
     public async ValueTask<RpcAnswer> DispatchAsync(RpcContext context, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
@@ -20,7 +25,7 @@ internal sealed class RpcDispatcher(RpcHandlerRegistry handlers, int maxUnpacked
         {
             request = Unwrap(context, body);
         }
-        catch (TlDecodeException)
+        catch (TlDeserializationException)
         {
             return RpcAnswer.RequestInvalid;
         }
@@ -30,8 +35,7 @@ internal sealed class RpcDispatcher(RpcHandlerRegistry handlers, int maxUnpacked
             return RpcAnswer.RequestInvalid;
         }
 
-        var methodId = BitConverter.ToUInt32(request.Span);
-        if (!handlers.TryGet(methodId, out var handler))
+        if (!handlers.TryGet(BitConverter.ToUInt32(request.Span), out var handler))
         {
             return RpcAnswer.MethodInvalid;
         }
@@ -40,43 +44,42 @@ internal sealed class RpcDispatcher(RpcHandlerRegistry handlers, int maxUnpacked
         {
             return await handler(context, request, cancellationToken);
         }
-        catch (TlDecodeException)
+        catch (TlDeserializationException)
         {
             return RpcAnswer.RequestInvalid;
+        }
+        catch (RpcErrorException ex)
+        {
+            return RpcAnswer.Error(ex.Code, ex.ErrorMessage);
         }
     }
 
     private ReadOnlyMemory<byte> Unwrap(RpcContext context, ReadOnlyMemory<byte> body)
     {
-        while (true)
+        while (body.Length >= 4)
         {
-            var reader = new TlReader(body.Span);
-            if (reader.Remaining < 4)
-            {
-                return body;
-            }
-
+            var reader = new TlReader(body.Span, _readerOptions);
             switch (reader.ReadUInt32())
             {
-                case ApiIds.InvokeAfterMsg:
+                case InvokeAfterMsg.TlConstructorId:
                     reader.ReadInt64();
                     break;
-                case ApiIds.InvokeAfterMsgs:
-                    reader.ReadInt64Vector(8192);
+                case InvokeAfterMsgs.TlConstructorId:
+                    reader.ReadVector(static (ref TlReader r) => r.ReadInt64(), sizeof(long));
                     break;
-                case ApiIds.InvokeWithLayer:
+                case InvokeWithLayer.TlConstructorId:
                     var layer = reader.ReadInt32();
                     context.Connection.Layer = layer;
                     context.Session.Layer = layer;
                     break;
-                case ApiIds.InvokeWithoutUpdates:
+                case InvokeWithoutUpdates.TlConstructorId:
                     context.WithoutUpdates = true;
                     break;
-                case ApiIds.InitConnection:
+                case InitConnection.TlConstructorId:
                     context.Connection.Client = ReadInitConnection(ref reader);
                     break;
                 case ServiceIds.GzipPacked:
-                    body = Gzip.Unpack(reader.ReadBytes(), maxUnpackedBytes);
+                    body = reader.ReadGzipped(static (ref TlReader inner) => inner.ReadRaw(inner.Remaining).ToArray());
                     continue;
                 default:
                     return body;
@@ -84,81 +87,27 @@ internal sealed class RpcDispatcher(RpcHandlerRegistry handlers, int maxUnpacked
 
             body = body[reader.Position..];
         }
+
+        return body;
     }
 
+    /// <summary>Reads initConnection's fields up to its query (proxy and params are read and dropped).</summary>
     private static InitConnectionInfo ReadInitConnection(ref TlReader reader)
     {
-        var flags = reader.ReadInt32();
+        var flags = reader.ReadUInt32();
         var info = new InitConnectionInfo(
             reader.ReadInt32(), reader.ReadString(), reader.ReadString(), reader.ReadString(),
             reader.ReadString(), reader.ReadString(), reader.ReadString());
         if ((flags & 1) != 0)
         {
-            reader.ExpectConstructor(ApiIds.InputClientProxy);
-            reader.ReadBytes();
-            reader.ReadInt32();
+            reader.ReadObject<InputClientProxyBase>();
         }
 
         if ((flags & 2) != 0)
         {
-            SkipJsonValue(ref reader, 0);
+            reader.ReadObject<JSONValueBase>();
         }
 
         return info;
-    }
-
-    /// <summary>initConnection's params is a JSONValue tree; the emulator only needs to step over it.</summary>
-    private static void SkipJsonValue(ref TlReader reader, int depth)
-    {
-        if (depth > MaxJsonDepth)
-        {
-            throw new TlDecodeException("JSONValue nested too deeply.");
-        }
-
-        switch (reader.ReadUInt32())
-        {
-            case ApiIds.JsonNull:
-                break;
-            case ApiIds.JsonBool:
-                reader.ReadBool();
-                break;
-            case ApiIds.JsonNumber:
-                reader.ReadInt64();
-                break;
-            case ApiIds.JsonString:
-                reader.ReadBytes();
-                break;
-            case ApiIds.JsonArray:
-                for (var i = ReadCount(ref reader); i > 0; i--)
-                {
-                    SkipJsonValue(ref reader, depth + 1);
-                }
-
-                break;
-            case ApiIds.JsonObject:
-                for (var i = ReadCount(ref reader); i > 0; i--)
-                {
-                    reader.ExpectConstructor(ApiIds.JsonObjectValue);
-                    reader.ReadBytes();
-                    SkipJsonValue(ref reader, depth + 1);
-                }
-
-                break;
-            case var other:
-                throw new TlDecodeException($"Unknown JSONValue constructor 0x{other:x8}.");
-        }
-    }
-
-    private static int ReadCount(ref TlReader reader)
-    {
-        reader.ExpectConstructor(TlWriter.VectorId);
-        var count = reader.ReadInt32();
-        // Every element takes at least 4 bytes, so a larger count cannot be honest.
-        if (count < 0 || count > reader.Remaining / 4)
-        {
-            throw new TlDecodeException($"Vector of {count} items does not fit the input.");
-        }
-
-        return count;
     }
 }

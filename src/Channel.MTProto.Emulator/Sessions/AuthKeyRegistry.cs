@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
+using Channel.MTProto.Session;
 
 namespace Channel.MTProto.Emulator.Sessions;
 
 /// <summary>One auth key the emulator created, with its salts, its sessions and (next issue) its login.</summary>
-internal sealed class AuthKeyState(byte[] key, long id, SaltSchedule salts, DateTimeOffset? expiresAt)
+internal sealed class AuthKeyState(AuthKey key, SaltSchedule salts, DateTimeOffset? expiresAt)
 {
-    public byte[] Key { get; } = key;
+    public AuthKey Key { get; } = key;
 
-    public long Id { get; } = id;
+    public long Id => Key.Id;
 
     public SaltSchedule Salts { get; } = salts;
 

@@ -1,6 +1,7 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using Channel.MTProto.Emulator.Interim;
+using System.Buffers;
+using Channel.MTProto.Crypto;
+using Channel.MTProto.Session;
+using Channel.MTProto.Tl;
 
 namespace Channel.MTProto.Emulator.Sessions;
 
@@ -14,16 +15,13 @@ internal readonly record struct OutgoingMessage(byte[] Body, bool ContentRelated
 /// </summary>
 internal sealed class ServerSession(AuthKeyState authKey, long sessionId, TimeProvider time)
 {
-    private const int RememberedIds = 512;
-    private const int MaxContainerMessages = 1024;
     private const int MaxContainerBytes = 512 * 1024;
 
     private readonly Lock _lock = new();
-    private readonly ServerMessageIds _ids = new(time);
-    private readonly HashSet<long> _seen = [];
-    private readonly Queue<long> _seenOrder = new();
+    private readonly MessageIdGenerator _ids = new(time);
+    private readonly SeqNoCounter _seqNo = new();
+    private readonly ReceivedMessageWindow _received = new();
     private readonly List<OutgoingMessage> _outbox = [];
-    private int _contentCount;
     private long _highestMsgId;
     private int _highestSeqNo = -1;
 
@@ -37,6 +35,9 @@ internal sealed class ServerSession(AuthKeyState authKey, long sessionId, TimePr
     /// <summary>The connection that last carried a message of this session (where pushes go).</summary>
     public Connections.ClientConnection? Connection { get; set; }
 
+    /// <summary>The layer from the last invokeWithLayer on this session.</summary>
+    public int? Layer { get; set; }
+
     /// <summary>The highest client msg_id seen (new_session_created's first_msg_id when announced later).</summary>
     public long HighestMsgId
     {
@@ -49,34 +50,12 @@ internal sealed class ServerSession(AuthKeyState authKey, long sessionId, TimePr
         }
     }
 
-    /// <summary>The layer from the last invokeWithLayer on this session.</summary>
-    public int? Layer { get; set; }
-
-    /// <summary>True if the msg_id was seen recently; otherwise remembers it.</summary>
-    public bool CheckAndRememberDuplicate(long msgId)
+    /// <summary>The −300 s / +30 s window and replay check of an incoming msg_id (remembers accepted ids).</summary>
+    public ReceivedMessageCheck CheckReceived(long msgId)
     {
         lock (_lock)
         {
-            if (!_seen.Add(msgId))
-            {
-                return true;
-            }
-
-            _seenOrder.Enqueue(msgId);
-            if (_seenOrder.Count > RememberedIds)
-            {
-                _seen.Remove(_seenOrder.Dequeue());
-            }
-
-            return false;
-        }
-    }
-
-    public bool HasSeen(long msgId)
-    {
-        lock (_lock)
-        {
-            return _seen.Contains(msgId);
+            return _received.Check(msgId, time.GetUtcNow());
         }
     }
 
@@ -120,17 +99,6 @@ internal sealed class ServerSession(AuthKeyState authKey, long sessionId, TimePr
         }
     }
 
-    public bool HasPending
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _outbox.Count > 0;
-            }
-        }
-    }
-
     /// <summary>
     /// Takes what is queued and returns it encrypted as transport payloads: one message alone, several in
     /// containers. Called by the connection under its write lock, so msg_ids leave in increasing order.
@@ -145,10 +113,10 @@ internal sealed class ServerSession(AuthKeyState authKey, long sessionId, TimePr
             {
                 var count = 0;
                 var bytes = 0;
-                while (index + count < _outbox.Count && count < MaxContainerMessages
-                       && (count == 0 || bytes + _outbox[index + count].Body.Length + 16 <= MaxContainerBytes))
+                while (index + count < _outbox.Count && count < TlServiceMessages.MaxContainerMessages
+                       && (count == 0 || bytes + _outbox[index + count].Body.Length + TlServiceMessages.MessageHeaderSize <= MaxContainerBytes))
                 {
-                    bytes += _outbox[index + count].Body.Length + 16;
+                    bytes += _outbox[index + count].Body.Length + TlServiceMessages.MessageHeaderSize;
                     count++;
                 }
 
@@ -163,50 +131,30 @@ internal sealed class ServerSession(AuthKeyState authKey, long sessionId, TimePr
     }
 
     private byte[] EncryptSingle(OutgoingMessage message)
-    {
-        var msgId = _ids.Next(message.IsResponse);
-        return Encrypt(msgId, NextSeqNo(message.ContentRelated), message.Body);
-    }
+        => Encrypt(NextId(message.IsResponse), _seqNo.Next(message.ContentRelated), message.Body);
 
     private byte[] EncryptContainer(List<OutgoingMessage> messages)
     {
-        var writer = new TlWriter(4096).WriteUInt32(ServiceIds.MsgContainer).WriteInt32(messages.Count);
-        foreach (var message in messages)
+        var items = new TlMessage[messages.Count];
+        for (var i = 0; i < items.Length; i++)
         {
-            writer.WriteInt64(_ids.Next(message.IsResponse))
-                .WriteInt32(NextSeqNo(message.ContentRelated))
-                .WriteInt32(message.Body.Length)
-                .WriteRaw(message.Body);
+            items[i] = new TlMessage(NextId(messages[i].IsResponse), _seqNo.Next(messages[i].ContentRelated), messages[i].Body);
         }
 
+        var output = new ArrayBufferWriter<byte>(4096);
+        var writer = new TlWriter(output);
+        TlServiceMessages.WriteContainer(ref writer, items);
+        writer.Flush();
+
         // The container's own id comes after its contents' ids; containers are not content-related.
-        return Encrypt(_ids.Next(isResponse: false), NextSeqNo(contentRelated: false), writer.WrittenSpan);
+        return Encrypt(NextId(isResponse: false), _seqNo.Next(contentRelated: false), output.WrittenSpan);
     }
 
-    private int NextSeqNo(bool contentRelated) => contentRelated ? (_contentCount++ * 2) + 1 : _contentCount * 2;
+    private long NextId(bool isResponse) => _ids.Next(isResponse ? MessageIdKind.ServerResponse : MessageIdKind.ServerInitiated);
 
-    /// <summary>MTProto 2.0 server→client encryption (x = 8): auth_key_id ‖ msg_key ‖ AES-IGE(plaintext).</summary>
     private byte[] Encrypt(long msgId, int seqNo, ReadOnlySpan<byte> body)
     {
-        var unpadded = 32 + body.Length;
-        var padding = 12 + ((16 - ((unpadded + 12) % 16)) % 16) + (16 * RandomNumberGenerator.GetInt32(4));
-        var plaintext = new byte[unpadded + padding];
-        BinaryPrimitives.WriteInt64LittleEndian(plaintext, AuthKey.Salts.Current);
-        BinaryPrimitives.WriteInt64LittleEndian(plaintext.AsSpan(8), SessionId);
-        BinaryPrimitives.WriteInt64LittleEndian(plaintext.AsSpan(16), msgId);
-        BinaryPrimitives.WriteInt32LittleEndian(plaintext.AsSpan(24), seqNo);
-        BinaryPrimitives.WriteInt32LittleEndian(plaintext.AsSpan(28), body.Length);
-        body.CopyTo(plaintext.AsSpan(32));
-        RandomNumberGenerator.Fill(plaintext.AsSpan(unpadded));
-
-        var packet = new byte[24 + plaintext.Length];
-        BinaryPrimitives.WriteInt64LittleEndian(packet, AuthKey.Id);
-        var msgKey = packet.AsSpan(8, 16);
-        MessageKeys.Compute(AuthKey.Key, plaintext, 8, msgKey);
-        Span<byte> aesKey = stackalloc byte[32];
-        Span<byte> aesIv = stackalloc byte[32];
-        MessageKeys.Derive(AuthKey.Key, msgKey, 8, aesKey, aesIv);
-        AesIge.Encrypt(aesKey, aesIv, plaintext, packet.AsSpan(24));
-        return packet;
+        var header = new EncryptedMessageHeader(AuthKey.Salts.Current, SessionId, msgId, seqNo, body.Length);
+        return EncryptedMessage.Encrypt(AuthKey.Key, MessageDirection.ServerToClient, header, body, SystemRandomSource.Instance);
     }
 }
