@@ -45,7 +45,8 @@ internal static class DhExchange
         }
     }
 
-    private static bool IsInSafeRange(BigInteger value, BigInteger prime) =>
+    /// <summary>The test of <see cref="ValidatePublicValue"/> without the exception (SRP's server answers "wrong password").</summary>
+    public static bool IsInSafeRange(BigInteger value, BigInteger prime) =>
         value > BigInteger.One && value < prime - 1 &&
         value > Margin && value < prime - Margin;
 }
