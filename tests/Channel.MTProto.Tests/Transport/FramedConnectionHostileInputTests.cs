@@ -186,6 +186,22 @@ public class FramedConnectionHostileInputTests
     }
 
     [Theory]
+    [InlineData(nameof(TransportKind.Full), "53feffff53feffff53feffff", -429)]
+    [InlineData(nameof(TransportKind.Intermediate), "6cfeffff", -404)]
+    public async Task ReceiveAsync_ServerPutsErrorCodeInLengthPosition_ClientThrowsTransportErrorThenBroken(string kindName, string hex, int code)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var client = await TransportTestSupport.ClientOverBytesAsync(
+            Convert.FromHexString(hex + "08000000" + "0102030405060708"), new TransportOptions { Kind = Enum.Parse<TransportKind>(kindName) }, ct);
+
+        var error = await Assert.ThrowsAsync<TransportErrorException>(async () => (await client.ReceiveAsync(ct)).Dispose());
+
+        Assert.Equal(code, error.Code);
+        var after = await Assert.ThrowsAsync<TransportException>(async () => (await client.ReceiveAsync(ct)).Dispose());
+        Assert.Equal(TransportFailure.ConnectionBroken, after.Failure);
+    }
+
+    [Theory]
     [InlineData(nameof(TransportKind.Intermediate), 0)]
     [InlineData(nameof(TransportKind.Intermediate), 6)]
     [InlineData(nameof(TransportKind.Abridged), 68)]
