@@ -23,18 +23,7 @@ internal static partial class AesIge
         EnsureHardware();
         var keys = default(RoundKeys);
         var rounds = ExpandKey(key, keys);
-
-        var previousCipher = Load(iv, 0);
-        var previousPlain = Load(iv, BlockSize);
-        ref var dst = ref MemoryMarshal.GetReference(output);
-        for (var offset = 0; offset < input.Length; offset += BlockSize)
-        {
-            var plain = Load(input, offset);
-            var cipher = EncryptBlock(plain ^ previousCipher, keys, rounds) ^ previousPlain;
-            cipher.StoreUnsafe(ref dst, (nuint)offset);
-            previousCipher = cipher;
-            previousPlain = plain;
-        }
+        Chain<EncryptRounds>(keys, rounds, previousOut: Load(iv, 0), previousIn: Load(iv, BlockSize), input, output);
     }
 
     internal static void DecryptHardware(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> input, Span<byte> output)
@@ -44,17 +33,31 @@ internal static partial class AesIge
         var keys = default(RoundKeys);
         var rounds = ExpandKey(key, keys);
         InvertForDecryption(keys, rounds);
+        Chain<DecryptRounds>(keys, rounds, previousOut: Load(iv, BlockSize), previousIn: Load(iv, 0), input, output);
+    }
 
-        var previousCipher = Load(iv, 0);
-        var previousPlain = Load(iv, BlockSize);
+    /// <summary>
+    /// The IGE recurrence shared by both directions: out_i = F(in_i ⊕ out_(i−1)) ⊕ in_(i−1). Encryption starts
+    /// from (y0, x0) with F = E; decryption from (x0, y0) with F = D. The generic struct parameter makes the
+    /// JIT compile one specialised loop per direction.
+    /// </summary>
+    private static void Chain<TRounds>(
+        ReadOnlySpan<Vector128<byte>> keys,
+        int rounds,
+        Vector128<byte> previousOut,
+        Vector128<byte> previousIn,
+        ReadOnlySpan<byte> input,
+        Span<byte> output)
+        where TRounds : struct, IBlockRounds
+    {
         ref var dst = ref MemoryMarshal.GetReference(output);
         for (var offset = 0; offset < input.Length; offset += BlockSize)
         {
-            var cipher = Load(input, offset);
-            var plain = DecryptBlock(cipher ^ previousPlain, keys, rounds) ^ previousCipher;
-            plain.StoreUnsafe(ref dst, (nuint)offset);
-            previousCipher = cipher;
-            previousPlain = plain;
+            var current = Load(input, offset);
+            var result = TRounds.Apply(current ^ previousOut, keys, rounds) ^ previousIn;
+            result.StoreUnsafe(ref dst, (nuint)offset);
+            previousOut = result;
+            previousIn = current;
         }
     }
 
@@ -66,28 +69,39 @@ internal static partial class AesIge
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> EncryptBlock(Vector128<byte> block, ReadOnlySpan<Vector128<byte>> keys, int rounds)
+    private interface IBlockRounds
     {
-        block ^= keys[0];
-        for (var i = 1; i < rounds; i++)
-        {
-            block = AesNi.Encrypt(block, keys[i]);
-        }
-
-        return AesNi.EncryptLast(block, keys[rounds]);
+        static abstract Vector128<byte> Apply(Vector128<byte> block, ReadOnlySpan<Vector128<byte>> keys, int rounds);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> DecryptBlock(Vector128<byte> block, ReadOnlySpan<Vector128<byte>> keys, int rounds)
+    private readonly struct EncryptRounds : IBlockRounds
     {
-        block ^= keys[0];
-        for (var i = 1; i < rounds; i++)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Apply(Vector128<byte> block, ReadOnlySpan<Vector128<byte>> keys, int rounds)
         {
-            block = AesNi.Decrypt(block, keys[i]);
-        }
+            block ^= keys[0];
+            for (var i = 1; i < rounds; i++)
+            {
+                block = AesNi.Encrypt(block, keys[i]);
+            }
 
-        return AesNi.DecryptLast(block, keys[rounds]);
+            return AesNi.EncryptLast(block, keys[rounds]);
+        }
+    }
+
+    private readonly struct DecryptRounds : IBlockRounds
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Apply(Vector128<byte> block, ReadOnlySpan<Vector128<byte>> keys, int rounds)
+        {
+            block ^= keys[0];
+            for (var i = 1; i < rounds; i++)
+            {
+                block = AesNi.Decrypt(block, keys[i]);
+            }
+
+            return AesNi.DecryptLast(block, keys[rounds]);
+        }
     }
 
     /// <summary>FIPS-197 key expansion with AESKEYGENASSIST (Intel's AES-NI white paper, figures 24 and 26).</summary>

@@ -14,12 +14,7 @@ internal static class MessageCipher
     public static void Encrypt(ReadOnlySpan<byte> authKey, int x, ReadOnlySpan<byte> plaintext, Span<byte> msgKey, Span<byte> ciphertext)
     {
         MessageKey.Compute(authKey, plaintext, x, msgKey);
-        Span<byte> aesKey = stackalloc byte[32];
-        Span<byte> aesIv = stackalloc byte[32];
-        MessageKey.DeriveAesKeyIv(authKey, msgKey, x, aesKey, aesIv);
-        AesIge.Encrypt(aesKey, aesIv, plaintext, ciphertext);
-        CryptographicOperations.ZeroMemory(aesKey);
-        CryptographicOperations.ZeroMemory(aesIv);
+        ApplyIge(authKey, x, msgKey, plaintext, ciphertext, encrypt: true);
     }
 
     /// <summary>
@@ -34,15 +29,27 @@ internal static class MessageCipher
             return false;
         }
 
-        Span<byte> aesKey = stackalloc byte[32];
-        Span<byte> aesIv = stackalloc byte[32];
-        MessageKey.DeriveAesKeyIv(authKey, msgKey, x, aesKey, aesIv);
-        AesIge.Decrypt(aesKey, aesIv, ciphertext, plaintext);
-        CryptographicOperations.ZeroMemory(aesKey);
-        CryptographicOperations.ZeroMemory(aesIv);
-
+        ApplyIge(authKey, x, msgKey, ciphertext, plaintext, encrypt: false);
         Span<byte> expected = stackalloc byte[MessageKey.Size];
         MessageKey.Compute(authKey, plaintext[..ciphertext.Length], x, expected);
         return CryptographicOperations.FixedTimeEquals(expected, msgKey);
+    }
+
+    private static void ApplyIge(ReadOnlySpan<byte> authKey, int x, ReadOnlySpan<byte> msgKey, ReadOnlySpan<byte> input, Span<byte> output, bool encrypt)
+    {
+        Span<byte> aesKey = stackalloc byte[32];
+        Span<byte> aesIv = stackalloc byte[32];
+        MessageKey.DeriveAesKeyIv(authKey, msgKey, x, aesKey, aesIv);
+        if (encrypt)
+        {
+            AesIge.Encrypt(aesKey, aesIv, input, output);
+        }
+        else
+        {
+            AesIge.Decrypt(aesKey, aesIv, input, output);
+        }
+
+        CryptographicOperations.ZeroMemory(aesKey);
+        CryptographicOperations.ZeroMemory(aesIv);
     }
 }
