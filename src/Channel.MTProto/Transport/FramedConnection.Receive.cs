@@ -12,6 +12,9 @@ internal sealed partial class FramedConnection
 
     private const uint QuickAckBit = 0x8000_0000;
 
+    // Negative values from here to -1 in a length position are error codes, not quick-ack tokens.
+    private const int LengthPositionErrorFloor = -0xFFF;
+
     /// <summary>
     /// Receives the next frame. One caller at a time. A transport error frame (a lone negative int32) throws
     /// <see cref="TransportErrorException"/>; protocol violations and closed streams throw
@@ -93,7 +96,7 @@ internal sealed partial class FramedConnection
             var raw = BinaryPrimitives.ReadUInt32LittleEndian(_header);
             if (IsQuickAckToken(raw, out quickAckRequested))
             {
-                return ReceivedFrame.ForQuickAck(raw);
+                return QuickAckOrLengthPositionError(raw);
             }
 
             length = raw & ~QuickAckBit;
@@ -110,7 +113,7 @@ internal sealed partial class FramedConnection
         var raw = BinaryPrimitives.ReadUInt32LittleEndian(_header);
         if (IsQuickAckToken(raw, out var quickAckRequested))
         {
-            return ReceivedFrame.ForQuickAck(raw);
+            return QuickAckOrLengthPositionError(raw);
         }
 
         // The length counts itself, the seqno and the CRC.
@@ -155,6 +158,24 @@ internal sealed partial class FramedConnection
         var bitSet = (rawLength & QuickAckBit) != 0;
         quickAckRequested = bitSet && _isServer;
         return bitSet && !_isServer;
+    }
+
+    /// <summary>
+    /// Telegram has been seen sending the error code itself where a length belongs (full transport: length, seqno
+    /// and body all -429; Telethon issue 4042, handled the same way by GramJS). A real quick-ack token is the top of a
+    /// SHA-256 with the high bit set and all but never falls in this range (we never request quick acks anyway).
+    /// What follows such a code is unknown, so the receive side is done.
+    /// </summary>
+    private ReceivedFrame QuickAckOrLengthPositionError(uint raw)
+    {
+        var code = (int)raw;
+        if (code >= LengthPositionErrorFloor)
+        {
+            _receiveUnusable = true;
+            throw new TransportErrorException(code);
+        }
+
+        return ReceivedFrame.ForQuickAck(raw);
     }
 
     private int ValidatePayloadLength(long length)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 
 namespace Channel.MTProto.Transport;
@@ -29,6 +30,14 @@ internal sealed partial class FramedConnection
         }
 
         return connection;
+    }
+
+    /// <summary>Server side over an accepted socket (takes ownership; Nagle off); see the stream overload.</summary>
+    public static ValueTask<FramedConnection> AcceptAsync(Socket socket, ServerTransportOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        socket.NoDelay = true;
+        return AcceptAsync(new NetworkStream(socket, ownsSocket: true), options, ct);
     }
 
     /// <summary>Server side: sends a transport error (a lone negative int32 frame, never padded), e.g. -404.</summary>

@@ -33,9 +33,9 @@ public class FramedConnectionLoopbackTests
     [MemberData(nameof(AllTransports))]
     public async Task SendAsync_FramesFrom4BytesTo1MiB_RoundTripBothWays(string kindName, bool obfuscated)
     {
-        var kind = Enum.Parse<TransportKind>(kindName);
         var ct = TestContext.Current.CancellationToken;
-        await using var pair = await LoopbackPair.ConnectAsync(new TransportOptions { Kind = kind, Obfuscated = obfuscated }, ct);
+        await using var pair = await ConnectAsync(kindName, obfuscated, ct);
+        var kind = pair.Client.Kind;
 
         // Both directions at once: a 1 MiB send only completes while the other side reads.
         await Task.WhenAll(
@@ -47,9 +47,9 @@ public class FramedConnectionLoopbackTests
     [MemberData(nameof(AllTransports))]
     public async Task SendAsync_ConcurrentSenders_FramesDoNotInterleave(string kindName, bool obfuscated)
     {
-        var kind = Enum.Parse<TransportKind>(kindName);
         var ct = TestContext.Current.CancellationToken;
-        await using var pair = await LoopbackPair.ConnectAsync(new TransportOptions { Kind = kind, Obfuscated = obfuscated }, ct);
+        await using var pair = await ConnectAsync(kindName, obfuscated, ct);
+        var kind = pair.Client.Kind;
         const int Senders = 8;
         const int PacketsPerSender = 40;
 
@@ -82,9 +82,9 @@ public class FramedConnectionLoopbackTests
     [MemberData(nameof(AllTransports))]
     public async Task SendTransportErrorAsync_ServerSendsCodes_ClientThrowsWithEachCode(string kindName, bool obfuscated)
     {
-        var kind = Enum.Parse<TransportKind>(kindName);
         var ct = TestContext.Current.CancellationToken;
-        await using var pair = await LoopbackPair.ConnectAsync(new TransportOptions { Kind = kind, Obfuscated = obfuscated }, ct);
+        await using var pair = await ConnectAsync(kindName, obfuscated, ct);
+        var kind = pair.Client.Kind;
         int[] codes = [TransportErrorException.AuthKeyNotFound, TransportErrorException.TransportFlood, TransportErrorException.InvalidDc, -1234];
 
         foreach (var code in codes)
@@ -106,14 +106,27 @@ public class FramedConnectionLoopbackTests
     [MemberData(nameof(AllTransports))]
     public async Task ReceiveAsync_PeerClosesBetweenFrames_ThrowsConnectionClosed(string kindName, bool obfuscated)
     {
-        var kind = Enum.Parse<TransportKind>(kindName);
         var ct = TestContext.Current.CancellationToken;
-        await using var pair = await LoopbackPair.ConnectAsync(new TransportOptions { Kind = kind, Obfuscated = obfuscated }, ct);
+        await using var pair = await ConnectAsync(kindName, obfuscated, ct);
 
         await pair.Server.DisposeAsync();
 
         var error = await Assert.ThrowsAsync<TransportException>(async () => (await pair.Client.ReceiveAsync(ct)).Dispose());
         Assert.Equal(TransportFailure.ConnectionClosed, error.Failure);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WhileReceivePending_ReceiveAndSendThrowTransportException()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var pair = await LoopbackPair.ConnectAsync(new TransportOptions { Obfuscated = true }, ct);
+        var pending = pair.Client.ReceiveAsync(ct).AsTask();
+
+        await pair.Client.DisposeAsync();
+
+        await Assert.ThrowsAnyAsync<TransportException>(() => pending);
+        var error = await Assert.ThrowsAsync<TransportException>(async () => await pair.Client.SendAsync(new byte[8], ct));
+        Assert.Equal(TransportFailure.ConnectionBroken, error.Failure);
     }
 
     [Fact]
@@ -158,6 +171,9 @@ public class FramedConnectionLoopbackTests
 
         Assert.Equal(TransportFailure.ConnectFailed, error.Failure);
     }
+
+    private static Task<LoopbackPair> ConnectAsync(string kindName, bool obfuscated, CancellationToken ct) =>
+        LoopbackPair.ConnectAsync(new TransportOptions { Kind = Enum.Parse<TransportKind>(kindName), Obfuscated = obfuscated }, ct);
 
     private static async Task TransferAsync(FramedConnection sender, FramedConnection receiver, int seedBase, TransportKind kind, CancellationToken ct)
     {

@@ -161,7 +161,6 @@ internal sealed class LoopbackPair : IAsyncDisposable
     private static async Task<FramedConnection> AcceptOneAsync(TcpListener listener, CancellationToken ct)
     {
         var socket = await listener.AcceptSocketAsync(ct);
-        socket.NoDelay = true;
-        return await FramedConnection.AcceptAsync(new NetworkStream(socket, ownsSocket: true), new ServerTransportOptions(), ct);
+        return await FramedConnection.AcceptAsync(socket, new ServerTransportOptions(), ct);
     }
 }
