@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Net;
+using Channel.MTProto.Crypto;
 using Channel.MTProto.Emulator.Connections;
 using Channel.MTProto.Emulator.Handshake;
 using Channel.MTProto.Emulator.Rpc;
@@ -16,9 +17,9 @@ namespace Channel.MTProto.Emulator;
 public sealed partial class TelegramEmulator : IAsyncDisposable
 {
     private readonly Dictionary<int, DcServer> _servers = [];
-    private readonly EmulatorRsaKey _rsaKey;
+    private readonly RsaPrivateKey _rsaKey;
 
-    private TelegramEmulator(EmulatorOptions options, EmulatorRsaKey rsaKey)
+    private TelegramEmulator(EmulatorOptions options, RsaPrivateKey rsaKey)
     {
         Options = options;
         _rsaKey = rsaKey;
@@ -36,7 +37,7 @@ public sealed partial class TelegramEmulator : IAsyncDisposable
     public IPEndPoint Endpoint => Dcs[MainDcId];
 
     /// <summary>The server's RSA public key (PKCS#1 PEM, "BEGIN RSA PUBLIC KEY"), to register in the client.</summary>
-    public string PublicKeyPem => _rsaKey.PublicKeyPem;
+    public string PublicKeyPem => _rsaKey.ExportPublicPem();
 
     /// <summary>The key's fingerprint as Telegram computes it (signed int64, as sent in resPQ).</summary>
     public long Fingerprint => _rsaKey.Fingerprint;
@@ -69,9 +70,9 @@ public sealed partial class TelegramEmulator : IAsyncDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var rsaKey = options.RsaKeyPath is { } path ? EmulatorRsaKey.LoadOrCreate(path)
-            : options.RsaKeyPem is { } pem ? EmulatorRsaKey.FromPem(pem)
-            : EmulatorRsaKey.Generate();
+        var rsaKey = options.RsaKeyPath is { } path ? RsaKeyFile.LoadOrCreate(path)
+            : options.RsaKeyPem is { } pem ? RsaPrivateKey.FromPem(pem)
+            : RsaPrivateKey.Generate();
         var emulator = new TelegramEmulator(options, rsaKey);
         HelpHandlers.Register(emulator.Handlers);
         emulator.CreateWorld();

@@ -18,7 +18,7 @@ internal sealed class DcServer : IAsyncDisposable
     private long _nextConnectionId;
     private Task _acceptLoop = Task.CompletedTask;
 
-    public DcServer(TelegramEmulator emulator, int dcId, IPEndPoint bindTo, EmulatorRsaKey rsaKey, RpcDispatcher dispatcher, ILogger logger)
+    public DcServer(TelegramEmulator emulator, int dcId, IPEndPoint bindTo, Crypto.RsaPrivateKey rsaKey, RpcDispatcher dispatcher, ILogger logger)
     {
         Emulator = emulator;
         DcId = dcId;

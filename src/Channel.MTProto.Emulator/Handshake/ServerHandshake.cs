@@ -27,7 +27,7 @@ internal readonly record struct HandshakeReply(byte[]? Response, string? Failure
 /// <c>string</c> fields (pq, p, q, encrypted_data, g_a) to <see cref="string"/>, which cannot carry arbitrary bytes.
 /// </remarks>
 internal sealed class ServerHandshake(
-    EmulatorRsaKey rsaKey,
+    RsaPrivateKey rsaKey,
     AuthKeyRegistry registry,
     TimeProvider time,
     HandshakeRandom random,
@@ -117,7 +117,7 @@ internal sealed class ServerHandshake(
                 return HandshakeReply.Fail($"unknown public key fingerprint {fingerprint}");
             }
 
-            if (!TryDecryptInnerData(encrypted, out var inner, out failure) || !CheckInnerData(state, inner, out failure))
+            if (!TryDecryptInnerData(rsaKey, encrypted, out var inner, out failure) || !CheckInnerData(state, inner, out failure))
             {
                 return HandshakeReply.Fail(failure);
             }
@@ -288,46 +288,22 @@ internal sealed class ServerHandshake(
         return true;
     }
 
-    private bool TryDecryptInnerData(ReadOnlySpan<byte> encrypted, out InnerData inner, out string failure)
+    private static bool TryDecryptInnerData(RsaPrivateKey rsaKey, ReadOnlySpan<byte> encrypted, out InnerData inner, out string failure)
     {
         inner = default;
-        var length = rsaKey.ModulusLength;
-        Span<byte> decrypted = stackalloc byte[length];
-        if (encrypted.Length != length || !rsaKey.TryDecryptRaw(encrypted, decrypted))
+        byte[] data;
+        try
         {
-            failure = "encrypted_data is not a number below the RSA modulus";
+            // RSA_PAD (our client, mtcute) or the legacy SHA1(data) ‖ data ‖ random (GramJS's RSA.encrypt, Telethon 1.25).
+            data = rsaKey.DecryptInnerData(encrypted, out _);
+        }
+        catch (MTProtoSecurityException ex)
+        {
+            failure = ex.Message;
             return false;
         }
 
-        // Legacy (GramJS's RSA.encrypt, Telethon 1.25): SHA1(data) ‖ data ‖ random, 255 bytes, so the top byte is 0.
-        if (decrypted[0] == 0 && TryParseInnerData(decrypted[21..], out inner, out var consumed)
-            && SHA1.HashData(decrypted.Slice(21, consumed)).AsSpan().SequenceEqual(decrypted.Slice(1, 20)))
-        {
-            failure = string.Empty;
-            return true;
-        }
-
-        // RSA_PAD: temp_key_xor ‖ AES-IGE(temp_key, 0)(reverse(data ‖ padding) ‖ SHA256(temp_key ‖ data ‖ padding)).
-        Span<byte> tempKey = stackalloc byte[32];
-        SHA256.HashData(decrypted[32..], tempKey);
-        for (var i = 0; i < 32; i++)
-        {
-            tempKey[i] ^= decrypted[i];
-        }
-
-        Span<byte> dataWithHash = stackalloc byte[224];
-        AesIge.Decrypt(tempKey, stackalloc byte[32], decrypted[32..], dataWithHash);
-        var dataWithPadding = dataWithHash[..192];
-        dataWithPadding.Reverse();
-        Span<byte> expected = stackalloc byte[32];
-        SHA256.HashData([.. tempKey, .. dataWithPadding], expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, dataWithHash[192..]))
-        {
-            failure = "RSA-encrypted inner data matches neither RSA_PAD nor the legacy format";
-            return false;
-        }
-
-        if (!TryParseInnerData(dataWithPadding, out inner, out _))
+        if (!TryParseInnerData(data, out inner))
         {
             failure = "p_q_inner_data is malformed";
             return false;
@@ -337,10 +313,9 @@ internal sealed class ServerHandshake(
         return true;
     }
 
-    private static bool TryParseInnerData(ReadOnlySpan<byte> data, out InnerData inner, out int consumed)
+    private static bool TryParseInnerData(ReadOnlySpan<byte> data, out InnerData inner)
     {
         inner = default;
-        consumed = 0;
         try
         {
             var reader = new TlReader(data);
@@ -360,7 +335,6 @@ internal sealed class ServerHandshake(
             int? dc = constructor is HandshakeIds.PqInnerDataDc or HandshakeIds.PqInnerDataTempDc ? reader.ReadInt32() : null;
             int? expiresIn = constructor is HandshakeIds.PqInnerDataTemp or HandshakeIds.PqInnerDataTempDc ? reader.ReadInt32() : null;
             inner = new InnerData(pq, p, q, nonce, serverNonce, newNonce, dc, expiresIn);
-            consumed = reader.Position;
             return true;
         }
         catch (TlDeserializationException)
