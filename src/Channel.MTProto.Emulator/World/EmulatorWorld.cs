@@ -15,6 +15,8 @@ namespace Channel.MTProto.Emulator.World;
 public sealed partial class EmulatorWorld
 {
     private const int SrpGenerator = 3;
+    private const int MaxNameLength = 64;
+    private const int MaxPasswordLength = 256;
 
     private readonly Lock _lock = new();
     private readonly TelegramEmulator _emulator;
@@ -43,9 +45,14 @@ public sealed partial class EmulatorWorld
     {
         ArgumentNullException.ThrowIfNull(user);
         var phone = NormalizePhone(user.Phone) ?? throw new EmulatorWorldException(EmulatorWorldError.Invalid, "phone must be 5 to 15 digits (an optional '+' and separators allowed).");
-        if (string.IsNullOrWhiteSpace(user.FirstName) || user.FirstName.Length > 64)
+        if (string.IsNullOrWhiteSpace(user.FirstName) || user.FirstName.Length > MaxNameLength)
         {
-            throw new EmulatorWorldException(EmulatorWorldError.Invalid, "firstName is required (at most 64 characters).");
+            throw new EmulatorWorldException(EmulatorWorldError.Invalid, $"firstName is required (at most {MaxNameLength} characters).");
+        }
+
+        if (user.LastName is { Length: > MaxNameLength } || user.Password is { Length: > MaxPasswordLength } || user.PasswordHint is { Length: > MaxNameLength })
+        {
+            throw new EmulatorWorldException(EmulatorWorldError.Invalid, $"lastName and passwordHint take at most {MaxNameLength} characters, password at most {MaxPasswordLength}.");
         }
 
         if (user.Username is { } username && !IsValidUsername(username))
