@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Channel.MTProto.Client;
 using Channel.MTProto.Crypto;
 using Channel.MTProto.Emulator;
+using Channel.MTProto.Emulator.World;
 using Channel.MTProto.Tl.Api;
 
 namespace Channel.MTProto.Tests.EmulatorWorld;
@@ -25,7 +26,7 @@ internal sealed class WorldTestHost : IAsyncDisposable
 
     public TelegramEmulator Emulator { get; }
 
-    public Emulator.World.EmulatorWorld World => Emulator.World;
+    public global::Channel.MTProto.Emulator.World.EmulatorWorld World => Emulator.World;
 
     public static async Task<WorldTestHost> StartAsync(Action<EmulatorOptions>? configure = null)
     {
