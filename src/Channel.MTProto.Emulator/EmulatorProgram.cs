@@ -13,11 +13,12 @@ namespace Channel.MTProto.Emulator;
 internal static class EmulatorProgram
 {
     private const string Usage = """
-        Usage: Channel.MTProto.Emulator [--listen <ip>:<port>] [--rsa-key <pem path>] [--dc <id>] [--dcs <id,id,...>] [--log-level <level>]
+        Usage: Channel.MTProto.Emulator [--listen <ip>:<port>] [--rsa-key <pem path>] [--dc <id>] [--dcs <id,id,...>] [--gzip-threshold <bytes>] [--log-level <level>]
           --listen     address and port of the main DC (port 0 picks a free one); default 127.0.0.1:0
           --rsa-key    PEM file with the server's RSA private key, created if missing; default: a fresh key per run
           --dc         the main DC id (default 2)
           --dcs        all DC ids, the first being the main DC; each gets its own port (e.g. --dcs 2,4)
+          --gzip-threshold  RPC results longer than this many bytes are sent gzip_packed (default 512)
           --log-level  Trace, Debug, Information (default), Warning, Error
         """;
 
@@ -102,6 +103,11 @@ internal static class EmulatorProgram
                     break;
                 case "--dcs":
                     dcs = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseDcId).ToList();
+                    break;
+                case "--gzip-threshold":
+                    options.GzipThreshold = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var threshold) && threshold >= 0
+                        ? threshold
+                        : throw new FormatException($"--gzip-threshold {value}: expected a byte count.");
                     break;
                 case "--log-level":
                     logLevel = Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) ? level : throw new FormatException($"--log-level {value}: unknown level.");
