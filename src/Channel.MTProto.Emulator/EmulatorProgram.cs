@@ -13,11 +13,13 @@ namespace Channel.MTProto.Emulator;
 internal static class EmulatorProgram
 {
     private const string Usage = """
-        Usage: Channel.MTProto.Emulator [--listen <ip>:<port>] [--rsa-key <pem path>] [--dc <id>] [--dcs <id,id,...>] [--log-level <level>] [--state <file>] [--control <ip>:<port>]
+        Usage: Channel.MTProto.Emulator [--listen <ip>:<port>] [--rsa-key <pem path>] [--dc <id>] [--dcs <id,id,...>] [--gzip-threshold <bytes>] [--log-level <level>] [--state <file>] [--control <ip>:<port>]
           --listen     address and port of the main DC (port 0 picks a free one); default 127.0.0.1:0
           --rsa-key    PEM file with the server's RSA private key, created if missing; default: a fresh key per run
           --dc         the main DC id (default 2)
           --dcs        all DC ids, the first being the main DC; each gets its own port (e.g. --dcs 2,4)
+          --gzip-threshold  RPC results longer than this many bytes are sent gzip_packed (default 512)
+          --gzip-threshold  RPC results longer than this many bytes are sent gzip_packed (default 512)
           --log-level  Trace, Debug, Information (default), Warning, Error
           --state      JSON file keeping users, messages and pts across restarts; default: in memory only
           --control    address of the HTTP control API (port 0 picks one); default 127.0.0.1:0
@@ -112,6 +114,11 @@ internal static class EmulatorProgram
                     break;
                 case "--control":
                     options.World.ControlEndpoint = IPEndPoint.TryParse(value, out var control) ? control : throw new FormatException($"--control {value}: expected <ip>:<port>.");
+                    break;
+                case "--gzip-threshold":
+                    options.GzipThreshold = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var threshold) && threshold >= 0
+                        ? threshold
+                        : throw new FormatException($"--gzip-threshold {value}: expected a byte count.");
                     break;
                 case "--log-level":
                     logLevel = Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) ? level : throw new FormatException($"--log-level {value}: unknown level.");

@@ -41,3 +41,21 @@ test('GramJS gets a proper rpc_error for a method the emulator does not implemen
     await client.destroy();
   }
 });
+
+test('GramJS parses gzip_packed results, with two calls in flight', async () => {
+  // A second emulator that gzips every result: GramJS must unpack them, including the getConfig of connect().
+  const gzipping = await startEmulator(['--gzip-threshold', '0']);
+  const client = createClient(gzipping);
+  try {
+    await client.connect();
+    const [config, nearest] = await Promise.all([
+      client.invoke(new Api.help.GetConfig()),
+      client.invoke(new Api.help.GetNearestDc()),
+    ]);
+    assert.ok(config instanceof Api.Config);
+    assert.equal(nearest.thisDc, gzipping.ready.dcId);
+  } finally {
+    await client.destroy();
+    await gzipping.stop();
+  }
+});
