@@ -19,7 +19,6 @@ internal static class EmulatorProgram
           --dc         the main DC id (default 2)
           --dcs        all DC ids, the first being the main DC; each gets its own port (e.g. --dcs 2,4)
           --gzip-threshold  RPC results longer than this many bytes are sent gzip_packed (default 512)
-          --gzip-threshold  RPC results longer than this many bytes are sent gzip_packed (default 512)
           --log-level  Trace, Debug, Information (default), Warning, Error
           --state      JSON file keeping users, messages and pts across restarts; default: in memory only
           --control    address of the HTTP control API (port 0 picks one); default 127.0.0.1:0
