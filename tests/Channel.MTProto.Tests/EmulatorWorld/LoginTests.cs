@@ -202,7 +202,7 @@ public sealed class LoginTests
         Assert.IsType<Updates.State>(await client.InvokeAsync(new Updates.GetState(), Ct));
     }
 
-    private static async Task<(InputCheckPasswordSRP Proof, string? Hint)> ProveAsync(Client.MTProtoClient client, string password)
+    private static async Task<(InputCheckPasswordSRP Proof, string? Hint)> ProveAsync(Channel.MTProto.Client.MTProtoClient client, string password)
     {
         var state = Assert.IsType<Account.Password>(await client.InvokeAsync(new Account.GetPassword(), Ct));
         var algo = Assert.IsType<PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow>(state.CurrentAlgo);
