@@ -150,8 +150,15 @@ internal static class Srp
     }
 
     /// <summary>SH(data, salt) = H(salt ‖ data ‖ salt).</summary>
-    private static byte[] SaltedHash(ReadOnlySpan<byte> data, ReadOnlySpan<byte> salt) =>
-        SHA256.HashData([.. salt, .. data, .. salt]);
+    /// <summary>SH(data, salt) = H(salt ‖ data ‖ salt), hashed in pieces so no concatenated copy of the password is left behind.</summary>
+    private static byte[] SaltedHash(ReadOnlySpan<byte> data, ReadOnlySpan<byte> salt)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(salt);
+        hash.AppendData(data);
+        hash.AppendData(salt);
+        return hash.GetHashAndReset();
+    }
 
     private static byte[] HashNumbers(BigInteger prime, int generator) =>
         SHA256.HashData([.. BigEndian.ToBytes(prime, DhGroup.PrimeBytes), .. BigEndian.ToBytes(generator, DhGroup.PrimeBytes)]);
