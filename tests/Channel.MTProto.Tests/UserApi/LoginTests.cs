@@ -236,4 +236,22 @@ public sealed class LoginTests
         Assert.NotNull(client.Session.LoginState);
         Assert.IsType<SignedIn>(await client.SignInAsync(host.World.LastCode("15550101005")!, Ct));
     }
+
+    [Fact]
+    public async Task CheckPasswordAsync_NewProcessAfterPasswordRequired_SignedIn()
+    {
+        await using var host = await UserApiHost.StartAsync();
+        host.World.CreateUser(new NewUser("15550101006", "Tess", Password: "pw-tess"));
+        var first = host.NewClient();
+        await first.SendCodeAsync("15550101006", Ct);
+        Assert.IsType<PasswordRequired>(await first.SignInAsync(host.World.LastCode("15550101006")!, Ct));
+        var saved = first.Session.Serialize();
+        await first.DisposeAsync();
+
+        var second = host.NewClient(MTProtoSessionState.Deserialize(saved));
+        var signedIn = await second.CheckPasswordAsync("pw-tess", Ct);
+
+        Assert.Equal("Tess", signedIn.User.FirstName);
+        Assert.Null(second.Session.LoginState);
+    }
 }
