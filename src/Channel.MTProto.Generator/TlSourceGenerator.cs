@@ -16,6 +16,9 @@ namespace Channel.MTProto.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class TlSourceGenerator : IIncrementalGenerator
 {
+    /// <summary>Name of the parse-and-emit step, for incrementality tests.</summary>
+    internal const string TrackingName = "TlSchemas";
+
     private const string RootNamespace = "Channel.MTProto.Tl";
 
     private static readonly DiagnosticDescriptor SchemaError = new(
@@ -41,7 +44,8 @@ public sealed class TlSourceGenerator : IIncrementalGenerator
                     schemaClass + ".g.cs",
                     result.Source,
                     result.Errors.Select(e => e.Line + "\n" + e.Message).ToImmutableArray());
-            });
+            })
+            .WithTrackingName(TrackingName);
 
         context.RegisterSourceOutput(schemas, static (output, schema) =>
         {

@@ -8,8 +8,13 @@ namespace Channel.MTProto.Crypto;
 /// </summary>
 internal static class PqFactorizer
 {
-    /// <summary>Cycle-length bound for one polynomial; far beyond what a 63-bit semiprime needs.</summary>
-    private const ulong MaxCycleLength = 1UL << 26;
+    /// <summary>
+    /// Cycle-length bound for one polynomial: about 50 times the expected √(πp/2) ≈ 82 000 steps for p near 2^32,
+    /// so hostile input costs at most a few seconds over all polynomials instead of running unbounded.
+    /// </summary>
+    private const ulong MaxCycleLength = 1UL << 22;
+
+    private const ulong MaxPolynomials = 16;
 
     private const ulong BatchSize = 128;
 
@@ -38,7 +43,7 @@ internal static class PqFactorizer
     /// <summary>A non-trivial factor of the odd composite <paramref name="n"/>.</summary>
     private static ulong FindFactor(ulong n)
     {
-        for (ulong c = 1; c < 64; c++)
+        for (ulong c = 1; c <= MaxPolynomials; c++)
         {
             var factor = Brent(n, c);
             if (factor != 0)

@@ -50,7 +50,13 @@ internal static class RsaPad
             Xor(block[..TempKeySize], tempKey);
             if (BigEndian.ToBigInteger(block) < key.Modulus)
             {
-                return key.EncryptRaw(block);
+                var encrypted = key.EncryptRaw(block);
+
+                // p_q_inner_data carries new_nonce; leave no plaintext copy on the stack.
+                CryptographicOperations.ZeroMemory(dataWithPadding);
+                CryptographicOperations.ZeroMemory(hashInput);
+                CryptographicOperations.ZeroMemory(tempKey);
+                return encrypted;
             }
         }
     }

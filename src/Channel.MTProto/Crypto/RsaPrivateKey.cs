@@ -77,21 +77,28 @@ internal sealed class RsaPrivateKey
     public byte[] DecryptInnerData(ReadOnlySpan<byte> encryptedData, out RsaInnerDataFormat format)
     {
         var block = DecryptRaw(encryptedData);
-        var data = RsaPad.TryDecode(block);
-        if (data is not null)
+        try
         {
-            format = RsaInnerDataFormat.RsaPad;
-            return data;
+            var data = RsaPad.TryDecode(block);
+            if (data is not null)
+            {
+                format = RsaInnerDataFormat.RsaPad;
+                return data;
+            }
+
+            data = RsaLegacy.TryDecode(block);
+            if (data is not null)
+            {
+                format = RsaInnerDataFormat.Legacy;
+                return data;
+            }
+        }
+        finally
+        {
+            // The block holds new_nonce, the secret the whole auth key hangs on.
+            CryptographicOperations.ZeroMemory(block);
         }
 
-        data = RsaLegacy.TryDecode(block);
-        if (data is not null)
-        {
-            format = RsaInnerDataFormat.Legacy;
-            return data;
-        }
-
-        CryptographicOperations.ZeroMemory(block);
         throw new MTProtoSecurityException("encrypted_data is neither RSA_PAD nor the legacy format.");
     }
 
