@@ -16,7 +16,7 @@ namespace Channel.MTProto.Client;
 /// after every <see cref="MTProtoSessionState.Changed"/>. Server-pushed updates arrive in order on
 /// <see cref="Updates"/>; <see cref="SessionReset"/> says updates may have been missed (new_session_created).
 /// </remarks>
-internal sealed class MTProtoClient : IAsyncDisposable, IConnectionOwner
+internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
 {
     /// <summary>Updates wait here for the updates engine; beyond this many, new ones are dropped (getDifference recovers them).</summary>
     private const int UpdatesCapacity = 10_000;
@@ -95,6 +95,17 @@ internal sealed class MTProtoClient : IAsyncDisposable, IConnectionOwner
         var connection = GetConnection(dcId);
         connection.Start();
         return connection.InvokeAsync(request, timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// An MTProto ping on the main DC: a round trip that reaches the server but no API method (health checks,
+    /// latency). Not re-sent after a reconnect.
+    /// </summary>
+    public Task<Tl.Mt.PongBase> PingAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var connection = GetConnection(Session.MainDcId);
+        connection.Start();
+        return connection.PingAsync(timeout, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.Security.Cryptography;
 using AesNi = System.Runtime.Intrinsics.X86.Aes;
 
 namespace Channel.MTProto.Crypto;
@@ -24,6 +25,7 @@ internal static partial class AesIge
         var keys = default(RoundKeys);
         var rounds = ExpandKey(key, keys);
         Chain<EncryptRounds>(keys, rounds, previousOut: Load(iv, 0), previousIn: Load(iv, BlockSize), input, output);
+        Wipe(keys);
     }
 
     internal static void DecryptHardware(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> input, Span<byte> output)
@@ -34,7 +36,11 @@ internal static partial class AesIge
         var rounds = ExpandKey(key, keys);
         InvertForDecryption(keys, rounds);
         Chain<DecryptRounds>(keys, rounds, previousOut: Load(iv, BlockSize), previousIn: Load(iv, 0), input, output);
+        Wipe(keys);
     }
+
+    /// <summary>The schedule is as secret as the key it came from.</summary>
+    private static void Wipe(Span<Vector128<byte>> keys) => CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(keys));
 
     /// <summary>
     /// The IGE recurrence shared by both directions: out_i = F(in_i ⊕ out_(i−1)) ⊕ in_(i−1). Encryption starts
