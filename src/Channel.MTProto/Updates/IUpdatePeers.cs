@@ -1,6 +1,6 @@
 using Channel.MTProto.Tl.Api;
 
-namespace Channel.MTProto.Updates;
+namespace Channel.MTProto.UpdateHandling;
 
 /// <summary>
 /// What the updates engine needs from the peer cache: to learn every user and chat an update carries, to know

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Channel.MTProto.Updates;
+namespace Channel.MTProto.UpdateHandling;
 
 /// <summary>Log messages of the updates engine: positions, counts and reasons only, never message text.</summary>
 internal static partial class Log
@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(509, LogLevel.Information, "Updates: resync requested ({Reason})")]
     public static partial void ResyncRequested(ILogger logger, string reason);
+
+    [LoggerMessage(510, LogLevel.Warning, "Updates: a {UpdateType} could not be mapped to an event; delivered raw only")]
+    public static partial void UnmappableUpdate(ILogger logger, string updateType, Exception exception);
 }

@@ -1,6 +1,6 @@
 using Channel.MTProto.Tl.Api;
 
-namespace Channel.MTProto.Updates;
+namespace Channel.MTProto.UpdateHandling;
 
 /// <summary>
 /// What one step of the <see cref="UpdateSequencer"/> produced: updates ready for the host (in order, with the users

@@ -1,6 +1,6 @@
 using Channel.MTProto.Tl.Api;
 
-namespace Channel.MTProto.Updates;
+namespace Channel.MTProto.UpdateHandling;
 
 /// <summary>
 /// The short constructors Telegram uses to save bytes, turned back into the full updates they stand for, so the

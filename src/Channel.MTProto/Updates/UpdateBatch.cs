@@ -1,6 +1,7 @@
+using Channel.MTProto.Messaging;
 using Channel.MTProto.Tl.Api;
 
-namespace Channel.MTProto.Updates;
+namespace Channel.MTProto.UpdateHandling;
 
 /// <summary>Where a batch of updates came from.</summary>
 public enum UpdateBatchSource
@@ -34,10 +35,11 @@ public sealed record UpdateHistoryGap(long? ChannelId);
 /// </remarks>
 public sealed class UpdateBatch
 {
-    internal UpdateBatch(long number, UpdateBatchSource source, IReadOnlyList<UpdateBase> updates, IReadOnlyList<UserBase> users, IReadOnlyList<ChatBase> chats, IReadOnlyList<UpdateHistoryGap> historyGaps, UpdateState state)
+    internal UpdateBatch(long number, UpdateBatchSource source, IReadOnlyList<InboundEvent> events, IReadOnlyList<UpdateBase> updates, IReadOnlyList<UserBase> users, IReadOnlyList<ChatBase> chats, IReadOnlyList<UpdateHistoryGap> historyGaps, UpdateState state)
     {
         Number = number;
         Source = source;
+        Events = events;
         Updates = updates;
         Users = users;
         Chats = chats;
@@ -50,6 +52,10 @@ public sealed class UpdateBatch
 
     public UpdateBatchSource Source { get; }
 
+    /// <summary>What the host usually wants: new, edited and deleted messages and outbox reads, in order.</summary>
+    public IReadOnlyList<InboundEvent> Events { get; }
+
+    /// <summary>Every update of the batch, raw (including those without an event), in order.</summary>
     public IReadOnlyList<UpdateBase> Updates { get; }
 
     public IReadOnlyList<UserBase> Users { get; }

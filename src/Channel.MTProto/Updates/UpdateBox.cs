@@ -1,6 +1,6 @@
 using Channel.MTProto.Tl.Api;
 
-namespace Channel.MTProto.Updates;
+namespace Channel.MTProto.UpdateHandling;
 
 /// <summary>
 /// One of Telegram's update sequences ("message boxes"): the common pts, the qts, or one channel's pts. The common

@@ -1,7 +1,7 @@
 using Channel.MTProto.Tl.Api;
 using TlUpdates = Channel.MTProto.Tl.Api.Updates;
 
-namespace Channel.MTProto.Updates;
+namespace Channel.MTProto.UpdateHandling;
 
 /// <summary>
 /// The pts/qts/seq rules of /api/updates as a synchronous state machine, with no I/O: it accepts updates whose

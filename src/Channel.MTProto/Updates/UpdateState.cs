@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 
-namespace Channel.MTProto.Updates;
+namespace Channel.MTProto.UpdateHandling;
 
 /// <summary>
 /// Where an account stands in Telegram's update sequences: the common box (pts, qts, date, seq) and one pts per

@@ -1,4 +1,4 @@
-namespace Channel.MTProto.Updates;
+namespace Channel.MTProto.UpdateHandling;
 
 /// <summary>The deliverer: one batch at a time to the host, again until it succeeds, then the state is committed.</summary>
 internal sealed partial class UpdatesEngine

@@ -1,9 +1,10 @@
 using Channel.MTProto.Client;
+using Channel.MTProto.Messaging;
 using Channel.MTProto.Tl;
 using Channel.MTProto.Tl.Api;
 using TlUpdates = Channel.MTProto.Tl.Api.Updates;
 
-namespace Channel.MTProto.Updates;
+namespace Channel.MTProto.UpdateHandling;
 
 /// <summary>The processor: sequencing, waiting on holes, and filling boxes with the difference calls.</summary>
 internal sealed partial class UpdatesEngine
@@ -263,7 +264,12 @@ internal sealed partial class UpdatesEngine
             }
             catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
-                var delay = e is TelegramRpcException { RetryAfter: { } wait } ? wait : Backoff(attempt, _options.RpcRetryDelay, _options.RpcRetryMaxDelay);
+                var delay = e switch
+                {
+                    TelegramRpcException { RetryAfter: { } wait } => wait,
+                    FloodWaitException flood => flood.Wait,
+                    _ => Backoff(attempt, _options.RpcRetryDelay, _options.RpcRetryMaxDelay),
+                };
                 Log.RpcRetry(_logger, request.GetType().Name, delay.TotalMilliseconds, attempt, e);
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             }
@@ -272,7 +278,7 @@ internal sealed partial class UpdatesEngine
 
     private static bool IsTransient(Exception e) => e switch
     {
-        TimeoutException or IOException => true,
+        TimeoutException or IOException or FloodWaitException => true,
         TelegramRpcException rpc => rpc.Code is >= 500 or < 0 || rpc.IsFloodWait,
         _ => false,
     };
@@ -289,6 +295,7 @@ internal sealed partial class UpdatesEngine
         var batch = new UpdateBatch(
             ++_batchNumber,
             source,
+            MapEvents(output),
             [.. output.Updates],
             [.. output.Users],
             [.. output.Chats],
@@ -297,5 +304,28 @@ internal sealed partial class UpdatesEngine
         output.ClearContent();
         _lastQueuedState = state;
         await _batches.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The host-facing events of the batch (new, edited, deleted messages, outbox reads), in update order.</summary>
+    private List<InboundEvent> MapEvents(SequencerOutput output)
+    {
+        var events = new List<InboundEvent>(output.Updates.Count);
+        foreach (var update in output.Updates)
+        {
+            try
+            {
+                if (InboundEventMapper.TryMap(update, output.Users, output.Chats, out var evt))
+                {
+                    events.Add(evt);
+                }
+            }
+            catch (ArgumentException e)
+            {
+                // One odd update must not stop the account's stream: the raw update is still in the batch.
+                Log.UnmappableUpdate(_logger, update.GetType().Name, e);
+            }
+        }
+
+        return events;
     }
 }

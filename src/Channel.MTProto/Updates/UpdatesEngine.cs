@@ -5,7 +5,7 @@ using Channel.MTProto.Tl.Api;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Channel.MTProto.Updates;
+namespace Channel.MTProto.UpdateHandling;
 
 /// <summary>The RPC calls the engine makes (getState, getDifference, getChannelDifference); the client in production.</summary>
 internal interface IUpdatesRpc

@@ -1,4 +1,4 @@
-namespace Channel.MTProto.Updates;
+namespace Channel.MTProto.UpdateHandling;
 
 /// <summary>Tuning of the updates engine; the defaults follow /api/updates and the reference clients.</summary>
 public sealed class UpdatesEngineOptions

@@ -2,10 +2,10 @@ using System.Threading.Channels;
 using Channel.MTProto.Client;
 using Channel.MTProto.Tl;
 using Channel.MTProto.Tl.Api;
-using Channel.MTProto.Updates;
+using Channel.MTProto.UpdateHandling;
 using TlUpdates = Channel.MTProto.Tl.Api.Updates;
 
-namespace Channel.MTProto.Tests.Updates;
+namespace Channel.MTProto.Tests.UpdateHandling;
 
 /// <summary>
 /// A small in-memory model of one account's update sequences for the engine's unit tests: it numbers messages

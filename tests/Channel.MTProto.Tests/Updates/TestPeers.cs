@@ -1,7 +1,7 @@
 using Channel.MTProto.Tl.Api;
-using Channel.MTProto.Updates;
+using Channel.MTProto.UpdateHandling;
 
-namespace Channel.MTProto.Tests.Updates;
+namespace Channel.MTProto.Tests.UpdateHandling;
 
 /// <summary>A peer cache for the engine's tests: remembers ids (and channel access hashes) it was given.</summary>
 internal sealed class TestPeers : IUpdatePeers

@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using Channel.MTProto.Tl.Api;
-using Channel.MTProto.Updates;
+using Channel.MTProto.UpdateHandling;
 using TlUpdates = Channel.MTProto.Tl.Api.Updates;
 
-namespace Channel.MTProto.Tests.Updates;
+namespace Channel.MTProto.Tests.UpdateHandling;
 
 public sealed class UpdateSequencerTests
 {

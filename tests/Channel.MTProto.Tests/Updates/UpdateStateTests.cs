@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using Channel.MTProto.Updates;
+using Channel.MTProto.UpdateHandling;
 
-namespace Channel.MTProto.Tests.Updates;
+namespace Channel.MTProto.Tests.UpdateHandling;
 
 public sealed class UpdateStateTests
 {

@@ -1,8 +1,8 @@
 using Channel.MTProto.Client;
 using Channel.MTProto.Tl.Api;
-using Channel.MTProto.Updates;
+using Channel.MTProto.UpdateHandling;
 
-namespace Channel.MTProto.Tests.Updates;
+namespace Channel.MTProto.Tests.UpdateHandling;
 
 /// <summary>The engine against <see cref="ScriptedUpdatesServer"/>: ordering, acknowledgement, holes, restarts.</summary>
 public sealed class UpdatesEngineTests

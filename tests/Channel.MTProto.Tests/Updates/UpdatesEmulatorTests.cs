@@ -1,0 +1,248 @@
+using System.Threading.Channels;
+using Channel.MTProto.Client;
+using Channel.MTProto.Crypto;
+using Channel.MTProto.Emulator.World;
+using Channel.MTProto.Login;
+using Channel.MTProto.Messaging;
+using Channel.MTProto.Tests.EmulatorWorld;
+using Channel.MTProto.Tl.Api;
+using Channel.MTProto.UpdateHandling;
+
+namespace Channel.MTProto.Tests.UpdateHandling;
+
+/// <summary>
+/// The updates engine end to end: our client logged in to the in-process emulator over TCP, messages sent by other
+/// users through the world API, delivery checked in the host's handler.
+/// </summary>
+public sealed class UpdatesEmulatorTests : IAsyncLifetime
+{
+    private const string MePhone = "9996621001";
+    private static readonly string[] SenderPhones = ["15550000001", "15550000002", "15550000003", "15550000004"];
+
+    private static readonly UpdatesEngineOptions FastRetries = new()
+    {
+        GapTimeout = TimeSpan.FromMilliseconds(200),
+        HandlerRetryDelay = TimeSpan.FromMilliseconds(20),
+        HandlerRetryMaxDelay = TimeSpan.FromMilliseconds(100),
+    };
+
+    private readonly List<TelegramUserClient> _clients = [];
+    private WorldTestHost _host = null!;
+
+    private global::Channel.MTProto.Emulator.World.EmulatorWorld World => _host.World;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = await WorldTestHost.StartAsync();
+        for (var i = 0; i < SenderPhones.Length; i++)
+        {
+            World.CreateUser(new NewUser(SenderPhones[i], $"Sender {i}"));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            await client.DisposeAsync();
+        }
+
+        await _host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Receive_1000MessagesFromSeveralUsersWhileConnected_AllInOrderNoneDuplicated()
+    {
+        var client = await LoginAsync(new MTProtoSessionState(_host.Emulator.MainDcId));
+        var inbox = new Inbox();
+        await client.StartUpdatesAsync(inbox.HandleAsync, FastRetries, TestContext.Current.CancellationToken);
+
+        var sent = SendFromSenders(1000, "live");
+        await inbox.WaitForAsync(1000);
+        await WaitUntil(() => client.CommittedUpdateState?.Pts == World.GetUpdateState(MePhone).Pts);
+
+        AssertExactly(sent, inbox);
+    }
+
+    [Fact]
+    public async Task Receive_500WhileOffline_CaughtUpByGetDifferenceAfterRestart()
+    {
+        var session = new MTProtoSessionState(_host.Emulator.MainDcId);
+        var client = await LoginAsync(session);
+        var inbox = new Inbox();
+        await client.StartUpdatesAsync(inbox.HandleAsync, FastRetries, TestContext.Current.CancellationToken);
+        var before = SendFromSenders(20, "online");
+        await inbox.WaitForAsync(20);
+        await WaitUntil(() => client.CommittedUpdateState?.Pts == World.GetUpdateState(MePhone).Pts);
+        var saved = session.Serialize();
+        await client.DisposeAsync();
+
+        var offline = SendFromSenders(500, "offline");
+
+        var restarted = NewUserClient(MTProtoSessionState.Deserialize(saved));
+        await restarted.StartUpdatesAsync(inbox.HandleAsync, FastRetries, TestContext.Current.CancellationToken);
+        var after = SendFromSenders(10, "back");
+        await inbox.WaitForAsync(530);
+        await WaitUntil(() => restarted.CommittedUpdateState?.Pts == World.GetUpdateState(MePhone).Pts);
+
+        AssertExactly([.. before, .. offline, .. after], inbox);
+        Assert.Contains(inbox.Batches, b => b.Source == UpdateBatchSource.Difference && b.Events.Count > 0);
+    }
+
+    [Fact]
+    public async Task Receive_ConnectionsDroppedMidStream_NothingLost()
+    {
+        var client = await LoginAsync(new MTProtoSessionState(_host.Emulator.MainDcId));
+        var inbox = new Inbox();
+        await client.StartUpdatesAsync(inbox.HandleAsync, FastRetries, TestContext.Current.CancellationToken);
+
+        var first = SendFromSenders(50, "first");
+        _host.Emulator.Faults.DropConnections();
+        var second = SendFromSenders(50, "second");
+        await inbox.WaitForAsync(100);
+
+        AssertExactly([.. first, .. second], inbox);
+    }
+
+    [Fact]
+    public async Task Handler_ThrowsOnce_BatchRedeliveredNothingLost()
+    {
+        var client = await LoginAsync(new MTProtoSessionState(_host.Emulator.MainDcId));
+        var inbox = new Inbox { FailuresLeft = 1 };
+        await client.StartUpdatesAsync(inbox.HandleAsync, FastRetries, TestContext.Current.CancellationToken);
+
+        var sent = SendFromSenders(30, "retry");
+        await inbox.WaitForAsync(30);
+
+        AssertExactly(sent, inbox);
+        Assert.Equal(1, inbox.Failures);
+        Assert.Contains(inbox.Batches, b => b.Attempt == 2);
+    }
+
+    [Fact]
+    public async Task Receive_PushLostInTransit_GapFilledByGetDifference()
+    {
+        var session = new MTProtoSessionState(_host.Emulator.MainDcId);
+        var client = await LoginAsync(session);
+        var inbox = new Inbox();
+
+        // The engine reads pushes through a filter that loses the 5th one, as a flaky network would.
+        var pushes = System.Threading.Channels.Channel.CreateUnbounded<UpdatesBase>();
+        _ = ForwardDroppingAsync(client.Client.Updates, pushes.Writer, dropIndex: 4, TestContext.Current.CancellationToken);
+        await using var engine = new UpdatesEngine(client, session, new PeerCacheUpdatePeers(client.Peers), inbox.HandleAsync, FastRetries, pushes.Reader);
+        await engine.StartAsync(TestContext.Current.CancellationToken);
+
+        var sent = SendFromSenders(10, "gap");
+        await inbox.WaitForAsync(10);
+
+        AssertExactly(sent, inbox);
+        Assert.Contains(inbox.Batches, b => b.Source == UpdateBatchSource.Difference && b.Events.Count > 0);
+    }
+
+    private static async Task ForwardDroppingAsync(ChannelReader<UpdatesBase> from, ChannelWriter<UpdatesBase> to, int dropIndex, CancellationToken cancellationToken)
+    {
+        var index = 0;
+        await foreach (var updates in from.ReadAllAsync(cancellationToken))
+        {
+            if (index++ != dropIndex)
+            {
+                await to.WriteAsync(updates, cancellationToken);
+            }
+        }
+    }
+
+    private List<string> SendFromSenders(int count, string prefix)
+    {
+        var texts = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var text = $"{prefix} {i}";
+            World.SendMessage(SenderPhones[i % SenderPhones.Length], MePhone, text);
+            texts.Add(text);
+        }
+
+        return texts;
+    }
+
+    /// <summary>Every text exactly once, in the order sent (one recipient: one pts sequence), each message id once.</summary>
+    private static void AssertExactly(IReadOnlyList<string> sent, Inbox inbox)
+    {
+        var received = inbox.Messages;
+        Assert.Equal(sent, received.Select(m => m.Text));
+        Assert.Equal(received.Count, received.Select(m => m.Key).Distinct().Count());
+        Assert.All(received, m => Assert.False(m.Outgoing));
+    }
+
+    private async Task<TelegramUserClient> LoginAsync(MTProtoSessionState session)
+    {
+        var client = NewUserClient(session);
+        await client.SendCodeAsync(MePhone, TestContext.Current.CancellationToken);
+        var result = await client.SignInAsync(World.LastCode(MePhone)!, TestContext.Current.CancellationToken);
+        Assert.IsType<SignedIn>(result);
+        return client;
+    }
+
+    private TelegramUserClient NewUserClient(MTProtoSessionState session)
+    {
+        var emulator = _host.Emulator;
+        var client = new MTProtoClient(
+            new MTProtoClientOptions
+            {
+                DataCenters = emulator.Dcs.ToDictionary(dc => dc.Key, dc => (IReadOnlyList<string>)[dc.Value.ToString()]),
+                ServerPublicKeys = [RsaPublicKey.FromPem(emulator.PublicKeyPem)],
+                ApiId = 1,
+                RequestTimeout = TimeSpan.FromSeconds(30),
+            },
+            session);
+        var userClient = new TelegramUserClient(client, new TelegramUserClientOptions { ApiHash = "tests" });
+        _clients.Add(userClient);
+        return userClient;
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        // A hang guard, not a timing assertion.
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        guard.CancelAfter(TimeSpan.FromSeconds(60));
+        while (!condition())
+        {
+            await Task.Delay(10, guard.Token);
+        }
+    }
+
+    /// <summary>The host: keeps the new messages it was handed, in order; can fail deliveries first.</summary>
+    private sealed class Inbox
+    {
+        private readonly Lock _lock = new();
+        private readonly List<InboundMessage> _messages = [];
+        private readonly List<UpdateBatch> _batches = [];
+
+        public int FailuresLeft { get; set; }
+
+        public int Failures { get; private set; }
+
+        public IReadOnlyList<InboundMessage> Messages { get { lock (_lock) { return [.. _messages]; } } }
+
+        public IReadOnlyList<UpdateBatch> Batches { get { lock (_lock) { return [.. _batches]; } } }
+
+        public ValueTask HandleAsync(UpdateBatch batch, CancellationToken cancellationToken)
+        {
+            lock (_lock)
+            {
+                if (FailuresLeft > 0 && batch.Events.Count > 0)
+                {
+                    FailuresLeft--;
+                    Failures++;
+                    throw new InvalidOperationException("the helpdesk store is down (test)");
+                }
+
+                _batches.Add(batch);
+                _messages.AddRange(batch.Events.OfType<NewMessage>().Select(e => e.Message));
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public Task WaitForAsync(int count) => WaitUntil(() => Messages.Count >= count);
+    }
+}
