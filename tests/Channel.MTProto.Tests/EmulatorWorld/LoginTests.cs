@@ -225,7 +225,23 @@ public sealed class LoginTests
         Assert.IsType<Updates.State>(await client.InvokeAsync(new Updates.GetState(), Ct));
     }
 
-    private static async Task<(InputCheckPasswordSRP Proof, string? Hint)> ProveAsync(Client.MTProtoClient client, string password)
+    [Fact]
+    public async Task InjectError_AuthRestartForOnePhone_OnlyThatPhoneOnce()
+    {
+        await using var host = await WorldTestHost.StartAsync();
+        host.World.CreateUser(new NewUser("15550006060", "Uma"));
+        host.World.InjectError("auth.sendCode", 500, "AUTH_RESTART", count: 1, user: "15550006060");
+        var client = host.NewClient();
+
+        Assert.IsType<Auth.SentCode>(await WorldTestHost.SendCodeAsync(client, "9996626060")); // another phone: unaffected
+        var restart = await WorldTestHost.RpcErrorAsync(() => WorldTestHost.SendCodeAsync(client, "+1 555 000 6060"));
+
+        Assert.Equal((500, "AUTH_RESTART"), (restart.Code, restart.ErrorName));
+        Assert.IsType<Auth.SentCode>(await WorldTestHost.SendCodeAsync(client, "15550006060"));
+        Assert.Throws<EmulatorWorldException>(() => host.World.InjectError("auth.sendCode", 200, "OK"));
+    }
+
+    private static async Task<(InputCheckPasswordSRP Proof, string? Hint)> ProveAsync(Channel.MTProto.Client.MTProtoClient client, string password)
     {
         var state = Assert.IsType<Account.Password>(await client.InvokeAsync(new Account.GetPassword(), Ct));
         var algo = Assert.IsType<PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow>(state.CurrentAlgo);

@@ -25,7 +25,7 @@ internal sealed class WorldTestHost : IAsyncDisposable
 
     public TelegramEmulator Emulator { get; }
 
-    public Emulator.World.EmulatorWorld World => Emulator.World;
+    public global::Channel.MTProto.Emulator.World.EmulatorWorld World => Emulator.World;
 
     public static async Task<WorldTestHost> StartAsync(Action<EmulatorOptions>? configure = null)
     {
