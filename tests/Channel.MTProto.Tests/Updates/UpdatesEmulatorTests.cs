@@ -1,10 +1,9 @@
 using System.Threading.Channels;
 using Channel.MTProto.Client;
-using Channel.MTProto.Crypto;
 using Channel.MTProto.Emulator.World;
 using Channel.MTProto.Login;
 using Channel.MTProto.Messaging;
-using Channel.MTProto.Tests.EmulatorWorld;
+using Channel.MTProto.Tests.UserApi;
 using Channel.MTProto.Tl.Api;
 using Channel.MTProto.UpdateHandling;
 
@@ -26,29 +25,20 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
         HandlerRetryMaxDelay = TimeSpan.FromMilliseconds(100),
     };
 
-    private readonly List<TelegramUserClient> _clients = [];
-    private WorldTestHost _host = null!;
+    private UserApiHost _host = null!;
 
     private global::Channel.MTProto.Emulator.World.EmulatorWorld World => _host.World;
 
     public async ValueTask InitializeAsync()
     {
-        _host = await WorldTestHost.StartAsync();
+        _host = await UserApiHost.StartAsync();
         for (var i = 0; i < SenderPhones.Length; i++)
         {
             World.CreateUser(new NewUser(SenderPhones[i], $"Sender {i}"));
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync();
-        }
-
-        await _host.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     [Fact]
     public async Task Receive_1000MessagesFromSeveralUsersWhileConnected_AllInOrderNoneDuplicated()
@@ -182,22 +172,7 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
         return client;
     }
 
-    private TelegramUserClient NewUserClient(MTProtoSessionState session)
-    {
-        var emulator = _host.Emulator;
-        var client = new MTProtoClient(
-            new MTProtoClientOptions
-            {
-                DataCenters = emulator.Dcs.ToDictionary(dc => dc.Key, dc => (IReadOnlyList<string>)[dc.Value.ToString()]),
-                ServerPublicKeys = [RsaPublicKey.FromPem(emulator.PublicKeyPem)],
-                ApiId = 1,
-                RequestTimeout = TimeSpan.FromSeconds(30),
-            },
-            session);
-        var userClient = new TelegramUserClient(client, new TelegramUserClientOptions { ApiHash = "tests" });
-        _clients.Add(userClient);
-        return userClient;
-    }
+    private TelegramUserClient NewUserClient(MTProtoSessionState session) => _host.NewClient(session);
 
     private static async Task WaitUntil(Func<bool> condition)
     {

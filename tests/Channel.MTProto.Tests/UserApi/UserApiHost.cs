@@ -19,7 +19,7 @@ internal sealed class UserApiHost : IAsyncDisposable
 
     public TelegramEmulator Emulator => _world.Emulator;
 
-    public Emulator.World.EmulatorWorld World => _world.World;
+    public global::Channel.MTProto.Emulator.World.EmulatorWorld World => _world.World;
 
     public static async Task<UserApiHost> StartAsync(Action<EmulatorOptions>? configure = null) =>
         new(await WorldTestHost.StartAsync(configure));
