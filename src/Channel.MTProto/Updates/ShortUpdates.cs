@@ -9,52 +9,16 @@ namespace Channel.MTProto.UpdateHandling;
 internal static class ShortUpdates
 {
     /// <summary>updateShortMessage: a private message from (or, when out, to) <c>user_id</c>.</summary>
-    public static UpdateNewMessage ToNewMessage(UpdateShortMessage s, long? selfUserId) => new()
-    {
-        Message = new Message
-        {
-            Out = s.Out,
-            Mentioned = s.Mentioned,
-            MediaUnread = s.MediaUnread,
-            Silent = s.Silent,
-            Id = s.Id,
-            FromId = s.Out ? (selfUserId is { } self ? new PeerUser { UserId = self } : null) : new PeerUser { UserId = s.UserId },
-            PeerId = new PeerUser { UserId = s.UserId },
-            FwdFrom = s.FwdFrom,
-            ViaBotId = s.ViaBotId,
-            ReplyTo = s.ReplyTo,
-            Date = s.Date,
-            MessageValue = s.Message,
-            Entities = s.Entities,
-            TtlPeriod = s.TtlPeriod,
-        },
-        Pts = s.Pts,
-        PtsCount = s.PtsCount,
-    };
+    public static UpdateNewMessage ToNewMessage(UpdateShortMessage s, long? selfUserId) => NewMessage(
+        s.Out ? (selfUserId is { } self ? new PeerUser { UserId = self } : null) : new PeerUser { UserId = s.UserId },
+        new PeerUser { UserId = s.UserId },
+        new ShortFields(s.Out, s.Mentioned, s.MediaUnread, s.Silent, s.Id, s.FwdFrom, s.ViaBotId, s.ReplyTo, s.Date, s.Message, s.Entities, s.TtlPeriod, s.Pts, s.PtsCount));
 
     /// <summary>updateShortChatMessage: a message in basic group <c>chat_id</c> from <c>from_id</c>.</summary>
-    public static UpdateNewMessage ToNewMessage(UpdateShortChatMessage s) => new()
-    {
-        Message = new Message
-        {
-            Out = s.Out,
-            Mentioned = s.Mentioned,
-            MediaUnread = s.MediaUnread,
-            Silent = s.Silent,
-            Id = s.Id,
-            FromId = new PeerUser { UserId = s.FromId },
-            PeerId = new PeerChat { ChatId = s.ChatId },
-            FwdFrom = s.FwdFrom,
-            ViaBotId = s.ViaBotId,
-            ReplyTo = s.ReplyTo,
-            Date = s.Date,
-            MessageValue = s.Message,
-            Entities = s.Entities,
-            TtlPeriod = s.TtlPeriod,
-        },
-        Pts = s.Pts,
-        PtsCount = s.PtsCount,
-    };
+    public static UpdateNewMessage ToNewMessage(UpdateShortChatMessage s) => NewMessage(
+        new PeerUser { UserId = s.FromId },
+        new PeerChat { ChatId = s.ChatId },
+        new ShortFields(s.Out, s.Mentioned, s.MediaUnread, s.Silent, s.Id, s.FwdFrom, s.ViaBotId, s.ReplyTo, s.Date, s.Message, s.Entities, s.TtlPeriod, s.Pts, s.PtsCount));
 
     /// <summary>
     /// updateShortSentMessage (the answer to our own messages.sendMessage) only makes sense with the request: it
@@ -78,4 +42,44 @@ internal static class ShortUpdates
         Pts = s.Pts,
         PtsCount = s.PtsCount,
     };
+
+    private static UpdateNewMessage NewMessage(PeerBase? from, PeerBase peer, ShortFields f) => new()
+    {
+        Message = new Message
+        {
+            Out = f.Out,
+            Mentioned = f.Mentioned,
+            MediaUnread = f.MediaUnread,
+            Silent = f.Silent,
+            Id = f.Id,
+            FromId = from,
+            PeerId = peer,
+            FwdFrom = f.FwdFrom,
+            ViaBotId = f.ViaBotId,
+            ReplyTo = f.ReplyTo,
+            Date = f.Date,
+            MessageValue = f.Text,
+            Entities = f.Entities,
+            TtlPeriod = f.TtlPeriod,
+        },
+        Pts = f.Pts,
+        PtsCount = f.PtsCount,
+    };
+
+    /// <summary>The fields updateShortMessage and updateShortChatMessage share (the TL classes have no common base).</summary>
+    private readonly record struct ShortFields(
+        bool Out,
+        bool Mentioned,
+        bool MediaUnread,
+        bool Silent,
+        int Id,
+        MessageFwdHeaderBase? FwdFrom,
+        long? ViaBotId,
+        MessageReplyHeaderBase? ReplyTo,
+        int Date,
+        string Text,
+        IReadOnlyList<MessageEntityBase>? Entities,
+        int? TtlPeriod,
+        int Pts,
+        int PtsCount);
 }

@@ -54,6 +54,7 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
     private long _batchNumber;
     private int _resyncRequested;
     private int _started;
+    private int _disposed;
     private Task _loops = Task.CompletedTask;
 
     public UpdatesEngine(
@@ -184,6 +185,11 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         _inputs.Writer.TryComplete();
         await IgnoreCancellation(_loops).ConfigureAwait(false);

@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using Channel.MTProto.Client;
 using Channel.MTProto.Emulator.World;
 using Channel.MTProto.Login;
-using Channel.MTProto.Messaging;
 using Channel.MTProto.Tests.UserApi;
 using Channel.MTProto.Tl.Api;
 using Channel.MTProto.UpdateHandling;
@@ -44,12 +43,12 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
     public async Task Receive_1000MessagesFromSeveralUsersWhileConnected_AllInOrderNoneDuplicated()
     {
         var client = await LoginAsync(new MTProtoSessionState(_host.Emulator.MainDcId));
-        var inbox = new Inbox();
+        var inbox = new BatchRecorder();
         await client.StartUpdatesAsync(inbox.HandleAsync, FastRetries, TestContext.Current.CancellationToken);
 
         var sent = SendFromSenders(1000, "live");
-        await inbox.WaitForAsync(1000);
-        await WaitUntil(() => client.CommittedUpdateState?.Pts == World.GetUpdateState(MePhone).Pts);
+        await inbox.WaitForMessagesAsync(1000);
+        await BatchRecorder.WaitUntilAsync(() => client.CommittedUpdateState?.Pts == World.GetUpdateState(MePhone).Pts);
 
         AssertExactly(sent, inbox);
     }
@@ -59,11 +58,11 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
     {
         var session = new MTProtoSessionState(_host.Emulator.MainDcId);
         var client = await LoginAsync(session);
-        var inbox = new Inbox();
+        var inbox = new BatchRecorder();
         await client.StartUpdatesAsync(inbox.HandleAsync, FastRetries, TestContext.Current.CancellationToken);
         var before = SendFromSenders(20, "online");
-        await inbox.WaitForAsync(20);
-        await WaitUntil(() => client.CommittedUpdateState?.Pts == World.GetUpdateState(MePhone).Pts);
+        await inbox.WaitForMessagesAsync(20);
+        await BatchRecorder.WaitUntilAsync(() => client.CommittedUpdateState?.Pts == World.GetUpdateState(MePhone).Pts);
         var saved = session.Serialize();
         await client.DisposeAsync();
 
@@ -72,8 +71,8 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
         var restarted = NewUserClient(MTProtoSessionState.Deserialize(saved));
         await restarted.StartUpdatesAsync(inbox.HandleAsync, FastRetries, TestContext.Current.CancellationToken);
         var after = SendFromSenders(10, "back");
-        await inbox.WaitForAsync(530);
-        await WaitUntil(() => restarted.CommittedUpdateState?.Pts == World.GetUpdateState(MePhone).Pts);
+        await inbox.WaitForMessagesAsync(530);
+        await BatchRecorder.WaitUntilAsync(() => restarted.CommittedUpdateState?.Pts == World.GetUpdateState(MePhone).Pts);
 
         AssertExactly([.. before, .. offline, .. after], inbox);
         Assert.Contains(inbox.Batches, b => b.Source == UpdateBatchSource.Difference && b.Events.Count > 0);
@@ -83,13 +82,13 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
     public async Task Receive_ConnectionsDroppedMidStream_NothingLost()
     {
         var client = await LoginAsync(new MTProtoSessionState(_host.Emulator.MainDcId));
-        var inbox = new Inbox();
+        var inbox = new BatchRecorder();
         await client.StartUpdatesAsync(inbox.HandleAsync, FastRetries, TestContext.Current.CancellationToken);
 
         var first = SendFromSenders(50, "first");
         _host.Emulator.Faults.DropConnections();
         var second = SendFromSenders(50, "second");
-        await inbox.WaitForAsync(100);
+        await inbox.WaitForMessagesAsync(100);
 
         AssertExactly([.. first, .. second], inbox);
     }
@@ -98,11 +97,11 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
     public async Task Handler_ThrowsOnce_BatchRedeliveredNothingLost()
     {
         var client = await LoginAsync(new MTProtoSessionState(_host.Emulator.MainDcId));
-        var inbox = new Inbox { FailuresLeft = 1 };
+        var inbox = new BatchRecorder { FailuresLeft = 1 };
         await client.StartUpdatesAsync(inbox.HandleAsync, FastRetries, TestContext.Current.CancellationToken);
 
         var sent = SendFromSenders(30, "retry");
-        await inbox.WaitForAsync(30);
+        await inbox.WaitForMessagesAsync(30);
 
         AssertExactly(sent, inbox);
         Assert.Equal(1, inbox.Failures);
@@ -114,7 +113,7 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
     {
         var session = new MTProtoSessionState(_host.Emulator.MainDcId);
         var client = await LoginAsync(session);
-        var inbox = new Inbox();
+        var inbox = new BatchRecorder();
 
         // The engine reads pushes through a filter that loses the 5th one, as a flaky network would.
         var pushes = System.Threading.Channels.Channel.CreateUnbounded<UpdatesBase>();
@@ -123,7 +122,7 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
         await engine.StartAsync(TestContext.Current.CancellationToken);
 
         var sent = SendFromSenders(10, "gap");
-        await inbox.WaitForAsync(10);
+        await inbox.WaitForMessagesAsync(10);
 
         AssertExactly(sent, inbox);
         Assert.Contains(inbox.Batches, b => b.Source == UpdateBatchSource.Difference && b.Events.Count > 0);
@@ -155,7 +154,7 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
     }
 
     /// <summary>Every text exactly once, in the order sent (one recipient: one pts sequence), each message id once.</summary>
-    private static void AssertExactly(IReadOnlyList<string> sent, Inbox inbox)
+    private static void AssertExactly(IReadOnlyList<string> sent, BatchRecorder inbox)
     {
         var received = inbox.Messages;
         Assert.Equal(sent, received.Select(m => m.Text));
@@ -173,51 +172,4 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
     }
 
     private TelegramUserClient NewUserClient(MTProtoSessionState session) => _host.NewClient(session);
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        // A hang guard, not a timing assertion.
-        using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        guard.CancelAfter(TimeSpan.FromSeconds(60));
-        while (!condition())
-        {
-            await Task.Delay(10, guard.Token);
-        }
-    }
-
-    /// <summary>The host: keeps the new messages it was handed, in order; can fail deliveries first.</summary>
-    private sealed class Inbox
-    {
-        private readonly Lock _lock = new();
-        private readonly List<InboundMessage> _messages = [];
-        private readonly List<UpdateBatch> _batches = [];
-
-        public int FailuresLeft { get; set; }
-
-        public int Failures { get; private set; }
-
-        public IReadOnlyList<InboundMessage> Messages { get { lock (_lock) { return [.. _messages]; } } }
-
-        public IReadOnlyList<UpdateBatch> Batches { get { lock (_lock) { return [.. _batches]; } } }
-
-        public ValueTask HandleAsync(UpdateBatch batch, CancellationToken cancellationToken)
-        {
-            lock (_lock)
-            {
-                if (FailuresLeft > 0 && batch.Events.Count > 0)
-                {
-                    FailuresLeft--;
-                    Failures++;
-                    throw new InvalidOperationException("the helpdesk store is down (test)");
-                }
-
-                _batches.Add(batch);
-                _messages.AddRange(batch.Events.OfType<NewMessage>().Select(e => e.Message));
-            }
-
-            return ValueTask.CompletedTask;
-        }
-
-        public Task WaitForAsync(int count) => WaitUntil(() => Messages.Count >= count);
-    }
 }

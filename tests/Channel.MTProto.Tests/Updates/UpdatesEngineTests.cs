@@ -19,7 +19,7 @@ public sealed class UpdatesEngineTests
     private readonly ScriptedUpdatesServer _server = new();
     private readonly TestPeers _peers = new();
     private readonly MTProtoSessionState _session = new() { UserId = 1 };
-    private readonly RecordingHandler _handler = new();
+    private readonly BatchRecorder _handler = new();
 
     public UpdatesEngineTests()
     {
@@ -36,7 +36,7 @@ public sealed class UpdatesEngineTests
         await using var engine = NewEngine();
 
         await engine.StartAsync(TestContext.Current.CancellationToken);
-        await WaitUntil(() => _session.UpdateState is not null);
+        await BatchRecorder.WaitUntilAsync(() => _session.UpdateState is not null);
 
         var saved = UpdateState.Deserialize(_session.UpdateState!);
         Assert.Equal(_server.Pts, saved.Pts);
@@ -56,8 +56,8 @@ public sealed class UpdatesEngineTests
             _server.SendPrivate(42 + (i % 2), $"m{i}");
         }
 
-        await _handler.WaitForMessages(300);
-        await WaitUntil(() => engine.CommittedState?.Pts == _server.Pts);
+        await _handler.WaitForMessagesAsync(300);
+        await BatchRecorder.WaitUntilAsync(() => engine.CommittedState?.Pts == _server.Pts);
 
         Assert.Equal(Enumerable.Range(0, 300).Select(i => $"m{i}"), _handler.Texts);
         Assert.Equal(_server.Pts, UpdateState.Deserialize(_session.UpdateState!).Pts);
@@ -72,13 +72,13 @@ public sealed class UpdatesEngineTests
         var startPts = _server.Pts;
 
         _server.SendPrivate(42, "first");
-        await _handler.WaitForMessages(1);
+        await _handler.WaitForMessagesAsync(1);
         _server.SendPrivate(42, "second");
-        await _handler.WaitForMessages(2);
-        await WaitUntil(() => engine.CommittedState?.Pts == startPts + 2);
+        await _handler.WaitForMessagesAsync(2);
+        await BatchRecorder.WaitUntilAsync(() => engine.CommittedState?.Pts == startPts + 2);
 
         Assert.Equal(["first", "second"], _handler.Texts);
-        Assert.Contains(_handler.Attempts, a => a == 2);
+        Assert.Contains(_handler.Batches, b => b.Attempt == 2);
     }
 
     [Fact]
@@ -87,17 +87,17 @@ public sealed class UpdatesEngineTests
         _handler.FailuresLeft = int.MaxValue;
         await using var engine = NewEngine();
         await engine.StartAsync(TestContext.Current.CancellationToken);
-        await WaitUntil(() => engine.CommittedState is not null);
+        await BatchRecorder.WaitUntilAsync(() => engine.CommittedState is not null);
         var before = engine.CommittedState!.Pts;
 
         _server.SendPrivate(42, "held");
-        await WaitUntil(() => _handler.FailedAttempts >= 3);
+        await BatchRecorder.WaitUntilAsync(() => _handler.Failures >= 3);
 
         Assert.Equal(before, engine.CommittedState!.Pts);
         Assert.Equal(before, UpdateState.Deserialize(_session.UpdateState!).Pts);
         _handler.FailuresLeft = 0;
-        await _handler.WaitForMessages(1);
-        await WaitUntil(() => engine.CommittedState!.Pts == before + 1);
+        await _handler.WaitForMessagesAsync(1);
+        await BatchRecorder.WaitUntilAsync(() => engine.CommittedState!.Pts == before + 1);
     }
 
     [Fact]
@@ -109,8 +109,8 @@ public sealed class UpdatesEngineTests
         _server.SendPrivate(42, "a");
         _server.SendPrivate(42, "b", push: false);
         _server.SendPrivate(43, "c");
-        await _handler.WaitForMessages(3);
-        await WaitUntil(() => engine.CommittedState?.Pts == _server.Pts);
+        await _handler.WaitForMessagesAsync(3);
+        await BatchRecorder.WaitUntilAsync(() => engine.CommittedState?.Pts == _server.Pts);
 
         Assert.Equal(["a", "b", "c"], _handler.Texts);
         Assert.True(_server.GetDifferenceCalls >= 1);
@@ -123,7 +123,7 @@ public sealed class UpdatesEngineTests
         await engine.StartAsync(TestContext.Current.CancellationToken);
 
         _server.SendPrivate(44, "stranger");
-        await _handler.WaitForMessages(1);
+        await _handler.WaitForMessagesAsync(1);
 
         Assert.Equal(["stranger"], _handler.Texts);
         Assert.True(_peers.HasUser(44));
@@ -137,8 +137,8 @@ public sealed class UpdatesEngineTests
         {
             await first.StartAsync(TestContext.Current.CancellationToken);
             _server.SendPrivate(42, "before");
-            await _handler.WaitForMessages(1);
-            await WaitUntil(() => first.CommittedState?.Pts == _server.Pts);
+            await _handler.WaitForMessagesAsync(1);
+            await BatchRecorder.WaitUntilAsync(() => first.CommittedState?.Pts == _server.Pts);
         }
 
         // Offline: 250 messages the old engine never saw (pushes of a dead connection are lost).
@@ -150,12 +150,12 @@ public sealed class UpdatesEngineTests
 
         var saved = _session.Serialize();
         var restored = MTProtoSessionState.Deserialize(saved);
-        var handler = new RecordingHandler();
+        var handler = new BatchRecorder();
         await using var second = new UpdatesEngine(_server, restored, _peers, handler.HandleAsync, FastOptions, _server.Pushes.Reader);
         await second.StartAsync(TestContext.Current.CancellationToken);
         _server.SendPrivate(43, "live");
-        await handler.WaitForMessages(251);
-        await WaitUntil(() => second.CommittedState?.Pts == _server.Pts);
+        await handler.WaitForMessagesAsync(251);
+        await BatchRecorder.WaitUntilAsync(() => second.CommittedState?.Pts == _server.Pts);
 
         Assert.Equal([.. Enumerable.Range(0, 250).Select(i => $"offline {i}"), "live"], handler.Texts);
         Assert.True(_server.GetDifferenceCalls >= 3);
@@ -171,8 +171,8 @@ public sealed class UpdatesEngineTests
         _server.TooLongOnce = true;
 
         engine.RequestResync("test");
-        await WaitUntil(() => _handler.Batches.Any(b => b.HistoryGaps.Count > 0));
-        await WaitUntil(() => engine.CommittedState?.Pts == _server.Pts);
+        await BatchRecorder.WaitUntilAsync(() => _handler.Batches.Any(b => b.HistoryGaps.Count > 0));
+        await BatchRecorder.WaitUntilAsync(() => engine.CommittedState?.Pts == _server.Pts);
 
         Assert.Equal(new UpdateHistoryGap(null), Assert.Single(_handler.Batches.SelectMany(b => b.HistoryGaps)));
     }
@@ -185,7 +185,7 @@ public sealed class UpdatesEngineTests
         _server.SendPrivate(42, "missed", push: false);
 
         engine.RequestResync("new_session_created");
-        await _handler.WaitForMessages(1);
+        await _handler.WaitForMessagesAsync(1);
 
         Assert.Equal(["missed"], _handler.Texts);
     }
@@ -197,7 +197,7 @@ public sealed class UpdatesEngineTests
         await using var engine = NewEngine();
 
         await engine.StartAsync(TestContext.Current.CancellationToken);
-        await WaitUntil(() => engine.CommittedState is not null);
+        await BatchRecorder.WaitUntilAsync(() => engine.CommittedState is not null);
 
         Assert.Equal(1, _server.GetStateCalls);
     }
@@ -213,11 +213,11 @@ public sealed class UpdatesEngineTests
         _server.PostToChannel(5, "c2", push: false);
         _server.PostToChannel(5, "c3", push: false);
         _server.PostToChannel(5, "c4");
-        await _handler.WaitForMessages(4);
+        await _handler.WaitForMessagesAsync(4);
 
         Assert.Equal(["c1", "c2", "c3", "c4"], _handler.Texts);
         Assert.True(_server.GetChannelDifferenceCalls >= 1);
-        await WaitUntil(() => engine.CommittedState?.GetChannelPts(5) == 4);
+        await BatchRecorder.WaitUntilAsync(() => engine.CommittedState?.GetChannelPts(5) == 4);
     }
 
     [Fact]
@@ -229,7 +229,7 @@ public sealed class UpdatesEngineTests
 
         engine.ObserveSentMessage(new UpdateShortSentMessage { Out = true, Id = sent.Id, Pts = sent.Pts, PtsCount = 1, Date = sent.Date }, new PeerUser { UserId = 42 }, "mine");
         _server.SendPrivate(42, "reply");
-        await _handler.WaitForMessages(2);
+        await _handler.WaitForMessagesAsync(2);
 
         Assert.Equal(["mine", "reply"], _handler.Texts);
         Assert.Equal(0, _server.GetDifferenceCalls);
@@ -237,68 +237,4 @@ public sealed class UpdatesEngineTests
 
     private UpdatesEngine NewEngine() =>
         new(_server, _session, _peers, _handler.HandleAsync, FastOptions, _server.Pushes.Reader);
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        // A hang guard, not a timing assertion: the condition is what the test checks.
-        var token = TestContext.Current.CancellationToken;
-        using var guard = CancellationTokenSource.CreateLinkedTokenSource(token);
-        guard.CancelAfter(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(5, guard.Token);
-        }
-    }
-
-    /// <summary>Records every delivered message text in order; can fail a number of deliveries first.</summary>
-    internal sealed class RecordingHandler
-    {
-        private readonly Lock _lock = new();
-        private readonly List<string> _texts = [];
-        private readonly List<UpdateBatch> _batches = [];
-        private readonly List<int> _attempts = [];
-
-        public int FailuresLeft { get; set; }
-
-        public int FailedAttempts { get; private set; }
-
-        public IReadOnlyList<string> Texts { get { lock (_lock) { return [.. _texts]; } } }
-
-        public IReadOnlyList<UpdateBatch> Batches { get { lock (_lock) { return [.. _batches]; } } }
-
-        public IReadOnlyList<int> Attempts { get { lock (_lock) { return [.. _attempts]; } } }
-
-        public ValueTask HandleAsync(UpdateBatch batch, CancellationToken cancellationToken)
-        {
-            lock (_lock)
-            {
-                _attempts.Add(batch.Attempt);
-                if (FailuresLeft > 0)
-                {
-                    FailuresLeft--;
-                    FailedAttempts++;
-                    throw new InvalidOperationException("host storage unavailable (test)");
-                }
-
-                _batches.Add(batch);
-                foreach (var update in batch.Updates)
-                {
-                    var message = update switch
-                    {
-                        UpdateNewMessage u => u.Message,
-                        UpdateNewChannelMessage u => u.Message,
-                        _ => null,
-                    };
-                    if (message is Message m)
-                    {
-                        _texts.Add(m.MessageValue);
-                    }
-                }
-            }
-
-            return ValueTask.CompletedTask;
-        }
-
-        public Task WaitForMessages(int count) => WaitUntil(() => Texts.Count >= count);
-    }
 }
