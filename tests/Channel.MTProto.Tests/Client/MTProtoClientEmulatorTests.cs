@@ -245,6 +245,28 @@ public sealed class MTProtoClientEmulatorTests
         Assert.NotEqual(client.Session.GetAuthKey(2), client.Session.GetAuthKey(4));
     }
 
+    [Fact]
+    public async Task Updates_ServerPushesUpdates_DeliveredInOrderBesideTheResult()
+    {
+        await using var harness = await ClientHarness.StartAsync(Ct);
+        var handlers = harness.Emulator.Handlers;
+        Assert.True(handlers.TryGet(Help.GetNearestDc.TlConstructorId, out var original));
+        handlers.Register(Help.GetNearestDc.TlConstructorId, async (context, request, token) =>
+        {
+            context.Push(Channel.MTProto.Tl.TlSerializer.ToArray(new UpdatesTooLong()));
+            context.Push(Channel.MTProto.Tl.TlSerializer.ToArray(new UpdateShort { Update = new UpdateLoginToken(), Date = 7 }));
+            return await original(context, request, token);
+        });
+        var client = harness.CreateClient();
+
+        Assert.IsType<NearestDc>(await client.InvokeAsync(new Help.GetNearestDc(), Ct));
+
+        Assert.IsType<UpdatesTooLong>(await client.Updates.ReadAsync(Ct));
+        var second = Assert.IsType<UpdateShort>(await client.Updates.ReadAsync(Ct));
+        Assert.Equal(7, second.Date);
+        Assert.IsType<UpdateLoginToken>(second.Update);
+    }
+
     private static bool IsConnectionEvent((string Category, Microsoft.Extensions.Logging.LogLevel Level, Microsoft.Extensions.Logging.EventId EventId, string Message) entry, int eventId) =>
         entry.Category.EndsWith(nameof(MTProtoConnection), StringComparison.Ordinal) && entry.EventId.Id == eventId;
 }
