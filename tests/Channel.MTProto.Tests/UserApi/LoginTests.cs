@@ -204,4 +204,36 @@ public sealed class LoginTests
         await client.SendCodeAsync("9996621006", Ct);
         Assert.IsType<SignedIn>(await client.SignInAsync("22222", Ct));
     }
+
+    [Fact]
+    public async Task SendCodeAsync_AuthRestartOnce_RepeatedAndCodeSent()
+    {
+        await using var host = await UserApiHost.StartAsync();
+        host.World.CreateUser(new NewUser("15550101004", "Rae"));
+        host.World.InjectError("auth.sendCode", 500, "AUTH_RESTART", count: 1, user: "15550101004");
+        var client = host.NewClient();
+
+        var sent = await client.SendCodeAsync("15550101004", Ct);
+
+        Assert.Equal(CodeType.App, sent.Type);
+        Assert.IsType<SignedIn>(await client.SignInAsync(host.World.LastCode("15550101004")!, Ct));
+    }
+
+    [Fact]
+    public async Task SignInAsync_AuthRestart_RestartedWithNewCodeThatSignsIn()
+    {
+        await using var host = await UserApiHost.StartAsync();
+        host.World.CreateUser(new NewUser("15550101005", "Sam"));
+        var client = host.NewClient();
+        await client.SendCodeAsync("15550101005", Ct);
+        var firstCode = host.World.LastCode("15550101005")!;
+        host.World.InjectError("auth.signIn", 500, "AUTH_RESTART", count: 1, user: "15550101005");
+
+        var restarted = await Assert.ThrowsAsync<LoginException>(() => client.SignInAsync(firstCode, Ct));
+
+        Assert.Equal(LoginFailure.Restarted, restarted.Failure);
+        Assert.NotNull(restarted.SentCode);
+        Assert.NotNull(client.Session.LoginState);
+        Assert.IsType<SignedIn>(await client.SignInAsync(host.World.LastCode("15550101005")!, Ct));
+    }
 }

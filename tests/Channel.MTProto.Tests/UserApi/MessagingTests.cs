@@ -207,4 +207,19 @@ public sealed class MessagingTests
         Assert.Equal("jo_smith", message.SenderUsername);
         Assert.Null(message.Media);
     }
+
+    [Fact]
+    public async Task SendTextAsync_SlowModeInjected_FloodWaitExceptionMarkedSlowMode()
+    {
+        await using var host = await UserApiHost.StartAsync();
+        host.World.CreateUser(new NewUser("15550202012", "Kai"));
+        var (client, _) = await host.LoginAsync("9996622012");
+        var peer = (await client.ResolvePhoneAsync("15550202012", Ct))!;
+        host.World.InjectError("messages.sendMessage", 420, "SLOWMODE_WAIT_10", count: 1);
+
+        var error = await Assert.ThrowsAsync<FloodWaitException>(() => client.SendTextAsync(peer.Id, "x", randomId: 12, cancellationToken: Ct));
+
+        Assert.True(error.IsSlowMode);
+        Assert.Equal(TimeSpan.FromSeconds(10), error.Wait);
+    }
 }

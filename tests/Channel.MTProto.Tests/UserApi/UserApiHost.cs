@@ -1,5 +1,4 @@
 using Channel.MTProto.Client;
-using Channel.MTProto.Crypto;
 using Channel.MTProto.Emulator;
 using Channel.MTProto.Login;
 using Channel.MTProto.Tests.EmulatorWorld;
@@ -27,15 +26,7 @@ internal sealed class UserApiHost : IAsyncDisposable
     /// <summary>A user client on <paramref name="session"/> (a new session on the main DC, or <paramref name="mainDcId"/>).</summary>
     public TelegramUserClient NewClient(MTProtoSessionState? session = null, int? mainDcId = null, FloodWaitPolicy? floodWait = null, TimeProvider? time = null)
     {
-        var client = new MTProtoClient(
-            new MTProtoClientOptions
-            {
-                DataCenters = Emulator.Dcs.ToDictionary(dc => dc.Key, dc => (IReadOnlyList<string>)[dc.Value.ToString()]),
-                ServerPublicKeys = [RsaPublicKey.FromPem(Emulator.PublicKeyPem)],
-                ApiId = 1,
-                RequestTimeout = TimeSpan.FromSeconds(30),
-            },
-            session ?? new MTProtoSessionState(mainDcId ?? Emulator.MainDcId));
+        var client = _world.NewClient(mainDcId, session: session);
         var user = new TelegramUserClient(client, new TelegramUserClientOptions { ApiHash = "tests", FloodWait = floodWait ?? FloodWaitPolicy.Never }, timeProvider: time);
         _clients.Add(user);
         return user;
