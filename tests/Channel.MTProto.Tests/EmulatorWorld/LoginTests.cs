@@ -1,3 +1,4 @@
+using Channel.MTProto.Client;
 using Channel.MTProto.Crypto;
 using Channel.MTProto.Emulator.World;
 using Channel.MTProto.Tl.Api;
@@ -241,7 +242,7 @@ public sealed class LoginTests
         Assert.Throws<EmulatorWorldException>(() => host.World.InjectError("auth.sendCode", 200, "OK"));
     }
 
-    private static async Task<(InputCheckPasswordSRP Proof, string? Hint)> ProveAsync(Channel.MTProto.Client.MTProtoClient client, string password)
+    private static async Task<(InputCheckPasswordSRP Proof, string? Hint)> ProveAsync(MTProtoClient client, string password)
     {
         var state = Assert.IsType<Account.Password>(await client.InvokeAsync(new Account.GetPassword(), Ct));
         var algo = Assert.IsType<PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow>(state.CurrentAlgo);

@@ -1,3 +1,5 @@
+using Channel.MTProto.Client;
+using Channel.MTProto.Emulator.World;
 using Channel.MTProto.Tl.Api;
 
 namespace Channel.MTProto.Tests.EmulatorWorld;
@@ -72,6 +74,61 @@ public sealed class MessagingTests
             Assert.Equal(aliceUser.Id, Assert.IsType<PeerUser>(message.PeerId).UserId);
             Assert.Contains(updates.Users, u => u is User { Id: var id, AccessHash: not null } && id == aliceUser.Id);
         }
+    }
+
+    [Fact]
+    public async Task SendMessage_ConcurrentSenders_RecipientGetsEveryPtsOnceInOrder()
+    {
+        await using var host = await WorldTestHost.StartAsync();
+        var (bob, bobUser) = await host.LoginAsync("9996620002");
+        var senders = new[] { "9996620011", "9996620012", "9996620013" };
+        var clients = new List<MTProtoClient>();
+        foreach (var phone in senders)
+        {
+            clients.Add((await host.LoginAsync(phone)).Client);
+        }
+
+        await Task.WhenAll(clients.Select((client, s) => Task.Run(async () =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                await client.InvokeAsync(new Messages.SendMessage { Peer = WorldTestHost.Peer(bobUser), Message = $"{s}:{i}", RandomId = (s * 1000) + i }, Ct);
+            }
+        }, Ct)));
+
+        var perSender = new Dictionary<long, List<int>>();
+        for (var pts = 1; pts <= 300; pts++)
+        {
+            var update = (UpdateNewMessage)((UpdatesConstructor)await bob.Updates.ReadAsync(Ct)).Updates[0];
+            Assert.Equal(pts, update.Pts);
+            var message = (Message)update.Message;
+            var sequence = int.Parse(message.MessageValue.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+            var from = ((PeerUser)message.FromId!).UserId;
+            (perSender.TryGetValue(from, out var list) ? list : perSender[from] = []).Add(sequence);
+        }
+
+        Assert.Equal(3, perSender.Count);
+        Assert.All(perSender.Values, sequence => Assert.Equal(Enumerable.Range(0, 100), sequence));
+        Assert.False(bob.Updates.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task SendMessage_RecipientOnTwoAuthKeys_BothSessionsGetTheSameUpdate()
+    {
+        await using var host = await WorldTestHost.StartAsync();
+        var (first, bob) = await host.LoginAsync("9996620002");
+        var (second, _) = await host.LoginAsync("9996620002");
+        await host.LoginAsync("9996620001");
+
+        host.World.SendMessage("9996620001", "9996620002", "to every device");
+
+        foreach (var client in new[] { first, second })
+        {
+            var update = (UpdateNewMessage)((UpdatesConstructor)await client.Updates.ReadAsync(Ct)).Updates[0];
+            Assert.Equal((1, "to every device"), (update.Pts, ((Message)update.Message).MessageValue));
+        }
+
+        Assert.Equal(bob.Id, host.World.GetUser("9996620002").Id);
     }
 
     [Fact]
@@ -160,7 +217,7 @@ public sealed class MessagingTests
     public async Task ResolveUsernameAndPhone_KnownAndUnknown()
     {
         await using var host = await WorldTestHost.StartAsync();
-        host.World.CreateUser(new global::Channel.MTProto.Emulator.World.NewUser("15550004444", "Dana", Username: "dana_help"));
+        host.World.CreateUser(new NewUser("15550004444", "Dana", Username: "dana_help"));
         var (client, _) = await host.LoginAsync("9996620001");
 
         var byName = await client.InvokeAsync(new Contacts.ResolveUsername { Username = "dana_help" }, Ct);

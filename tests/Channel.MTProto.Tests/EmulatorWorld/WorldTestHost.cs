@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Channel.MTProto.Client;
 using Channel.MTProto.Crypto;
 using Channel.MTProto.Emulator;
+using Channel.MTProto.Emulator.World;
 using Channel.MTProto.Tl.Api;
 
 namespace Channel.MTProto.Tests.EmulatorWorld;
