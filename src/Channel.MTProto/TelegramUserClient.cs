@@ -108,6 +108,7 @@ internal sealed partial class TelegramUserClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _peers.Changed -= OnPeersChanged;
+        await StopUpdatesAsync().ConfigureAwait(false);
         await _client.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -1,0 +1,73 @@
+using Channel.MTProto.Messaging;
+using Channel.MTProto.Tl.Api;
+
+namespace Channel.MTProto.UpdateHandling;
+
+/// <summary>Where a batch of updates came from.</summary>
+public enum UpdateBatchSource
+{
+    /// <summary>Pushed by the server (or returned by one of our own calls) and in sequence.</summary>
+    Live,
+
+    /// <summary>updates.getDifference: catching up after a hole, a restart, or silence.</summary>
+    Difference,
+
+    /// <summary>updates.getChannelDifference.</summary>
+    ChannelDifference,
+}
+
+/// <summary>
+/// A chat range whose updates could not be recovered (differenceTooLong, channelDifferenceTooLong, a channel we
+/// lost access to): the host should refetch that history (messages.getDialogs / getHistory) if it matters.
+/// </summary>
+/// <param name="ChannelId">The channel, or null for the common box (private chats and basic groups).</param>
+public sealed record UpdateHistoryGap(long? ChannelId);
+
+/// <summary>
+/// Updates delivered to the host in order. The engine persists <see cref="State"/> only after the handler that
+/// received this batch returns; if it throws, the same batch is delivered again (<see cref="Attempt"/> grows).
+/// </summary>
+/// <remarks>
+/// Short constructors arrive expanded (updateShortMessage → updateNewMessage with a message). Messages from a
+/// difference arrive as updateNewMessage / updateNewChannelMessage with pts 0. Users and chats are those the
+/// updates came with (already applied to the peer cache). At-least-once: after a crash before the
+/// acknowledgement, the same updates come again from getDifference; key your effects by (peer, message id).
+/// </remarks>
+public sealed class UpdateBatch
+{
+    internal UpdateBatch(long number, UpdateBatchSource source, IReadOnlyList<InboundEvent> events, IReadOnlyList<UpdateBase> updates, IReadOnlyList<UserBase> users, IReadOnlyList<ChatBase> chats, IReadOnlyList<UpdateHistoryGap> historyGaps, UpdateState state)
+    {
+        Number = number;
+        Source = source;
+        Events = events;
+        Updates = updates;
+        Users = users;
+        Chats = chats;
+        HistoryGaps = historyGaps;
+        State = state;
+    }
+
+    /// <summary>Counts the batches of one engine run, from 1 (not persisted; for logs).</summary>
+    public long Number { get; }
+
+    public UpdateBatchSource Source { get; }
+
+    /// <summary>What the host usually wants: new, edited and deleted messages and outbox reads, in order.</summary>
+    public IReadOnlyList<InboundEvent> Events { get; }
+
+    /// <summary>Every update of the batch, raw (including those without an event), in order.</summary>
+    public IReadOnlyList<UpdateBase> Updates { get; }
+
+    public IReadOnlyList<UserBase> Users { get; }
+
+    public IReadOnlyList<ChatBase> Chats { get; }
+
+    /// <summary>Ranges the engine could not fill; usually empty.</summary>
+    public IReadOnlyList<UpdateHistoryGap> HistoryGaps { get; }
+
+    /// <summary>The update state that becomes durable once the handler returns.</summary>
+    public UpdateState State { get; }
+
+    /// <summary>1 on first delivery; more when an earlier attempt threw.</summary>
+    public int Attempt { get; internal set; }
+}

@@ -1,0 +1,331 @@
+using Channel.MTProto.Client;
+using Channel.MTProto.Messaging;
+using Channel.MTProto.Tl;
+using Channel.MTProto.Tl.Api;
+using TlUpdates = Channel.MTProto.Tl.Api.Updates;
+
+namespace Channel.MTProto.UpdateHandling;
+
+/// <summary>The processor: sequencing, waiting on holes, and filling boxes with the difference calls.</summary>
+internal sealed partial class UpdatesEngine
+{
+    private async Task ProcessLoopAsync(SequencerOutput output, CancellationToken cancellationToken)
+    {
+        var sequencer = _sequencer!;
+        var lastActivity = _time.GetUtcNow();
+        while (true)
+        {
+            var now = _time.GetUtcNow();
+            var idleDeadline = lastActivity + _options.IdleResyncInterval;
+            var wake = sequencer.NextGapDeadline is { } gapDeadline && gapDeadline < idleDeadline ? gapDeadline : idleDeadline;
+            var input = await ReadInputAsync(wake - now, cancellationToken).ConfigureAwait(false);
+            now = _time.GetUtcNow();
+            string reason;
+            if (input is null)
+            {
+                reason = "gap timeout";
+                foreach (var box in sequencer.ExpiredGaps(now))
+                {
+                    output.Fetch.Add(box == UpdateBox.Secret ? UpdateBox.Common : box);
+                }
+
+                if (now >= idleDeadline)
+                {
+                    reason = "no updates for a while";
+                    output.Fetch.Add(UpdateBox.Common);
+                }
+            }
+            else
+            {
+                reason = "live update";
+                lastActivity = now;
+
+                // Take what has already arrived too, so a burst becomes a few batches rather than one per push.
+                do
+                {
+                    Apply(sequencer, input, now, output);
+                }
+                while (output.Fetch.Count == 0 && output.Updates.Count < MaxUpdatesPerLiveBatch && _inputs.Reader.TryRead(out input));
+            }
+
+            if (Interlocked.Exchange(ref _resyncRequested, 0) != 0)
+            {
+                reason = "resync requested";
+                output.Fetch.Add(UpdateBox.Common);
+            }
+
+            if (output.Duplicates > 0)
+            {
+                Log.Duplicates(_logger, output.Duplicates);
+                output.Duplicates = 0;
+            }
+
+            await FlushAsync(output, UpdateBatchSource.Live, cancellationToken).ConfigureAwait(false);
+            if (output.Fetch.Count > 0 || output.RefetchState)
+            {
+                await FetchRequestedAsync(output, reason, cancellationToken).ConfigureAwait(false);
+                lastActivity = _time.GetUtcNow();
+            }
+        }
+    }
+
+    private static void Apply(UpdateSequencer sequencer, Input input, DateTimeOffset now, SequencerOutput output)
+    {
+        switch (input)
+        {
+            case PushInput push:
+                sequencer.Process(push.Updates, now, output);
+                break;
+            case AffectedInput affected:
+                sequencer.ProcessAffected(affected.Box, affected.Pts, affected.PtsCount, now, output);
+                break;
+        }
+    }
+
+    /// <summary>Waits for the next input, or returns null when <paramref name="wait"/> passes first.</summary>
+    private async ValueTask<Input?> ReadInputAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (_inputs.Reader.TryRead(out var input))
+        {
+            return input;
+        }
+
+        if (wait <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        using var timeout = new CancellationTokenSource(wait, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await _inputs.Reader.ReadAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Fills every box the output asks for, one at a time (the common box first), queuing what they bring.</summary>
+    private async Task FetchRequestedAsync(SequencerOutput output, string reason, CancellationToken cancellationToken)
+    {
+        var sequencer = _sequencer!;
+        while (output.Fetch.Count > 0 || output.RefetchState)
+        {
+            if (output.RefetchState)
+            {
+                // updatePtsChanged: the server renumbered the common box; nothing is lost, the numbers just moved.
+                output.RefetchState = false;
+                sequencer.SetCommon(await CallAsync(new TlUpdates.GetState(), cancellationToken).ConfigureAwait(false));
+                sequencer.AfterFill(UpdateBox.Common, _time.GetUtcNow(), output);
+                await FlushAsync(output, UpdateBatchSource.Difference, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var box = output.Fetch.Contains(UpdateBox.Common) ? UpdateBox.Common : output.Fetch.First();
+            output.Fetch.Remove(box);
+            Log.Fetching(_logger, box.ToString(), reason);
+            if (box.IsChannel)
+            {
+                await FillChannelAsync(box.ChannelId, output, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                output.Fetch.Remove(UpdateBox.Secret);
+                await FillCommonAsync(output, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>updates.getDifference until complete; differenceTooLong → getState and a reported history gap.</summary>
+    private async Task FillCommonAsync(SequencerOutput output, CancellationToken cancellationToken)
+    {
+        var sequencer = _sequencer!;
+        while (true)
+        {
+            var state = sequencer.State;
+            var request = new TlUpdates.GetDifference
+            {
+                Pts = state.Pts,
+                Date = state.Date,
+                Qts = state.Qts,
+                PtsTotalLimit = _options.DifferencePtsTotalLimit,
+            };
+
+            TlUpdates.DifferenceBase difference;
+            try
+            {
+                difference = await CallAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TelegramRpcException e) when (e.Code == 400)
+            {
+                // PERSISTENT_TIMESTAMP_INVALID and the like: our position is unusable; start again from the server's.
+                await ResetCommonAsync(output, e.ErrorName, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+
+            if (difference is TlUpdates.DifferenceTooLong)
+            {
+                await ResetCommonAsync(output, "differenceTooLong", cancellationToken).ConfigureAwait(false);
+                break;
+            }
+
+            var done = sequencer.ApplyDifference(difference, _time.GetUtcNow(), output);
+            await FlushAsync(output, UpdateBatchSource.Difference, cancellationToken).ConfigureAwait(false);
+            if (done)
+            {
+                break;
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        sequencer.AfterFill(UpdateBox.Common, now, output);
+        sequencer.AfterFill(UpdateBox.Secret, now, output);
+        await FlushAsync(output, UpdateBatchSource.Live, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ResetCommonAsync(SequencerOutput output, string reason, CancellationToken cancellationToken)
+    {
+        Log.HistoryGap(_logger, UpdateBox.Common.ToString(), reason);
+        _sequencer!.SetCommon(await CallAsync(new TlUpdates.GetState(), cancellationToken).ConfigureAwait(false));
+        output.HistoryGaps.Add(UpdateBox.Common);
+        await FlushAsync(output, UpdateBatchSource.Difference, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>updates.getChannelDifference until final; a channel we cannot reach is abandoned with a reported gap.</summary>
+    private async Task FillChannelAsync(long channelId, SequencerOutput output, CancellationToken cancellationToken)
+    {
+        var sequencer = _sequencer!;
+        if (sequencer.State.GetChannelPts(channelId) is null)
+        {
+            // Never followed and no pts given: there is no position to catch up from.
+            return;
+        }
+
+        if (!_peers.TryGetChannelAccessHash(channelId, out var accessHash))
+        {
+            Log.HistoryGap(_logger, UpdateBox.Channel(channelId).ToString(), "no access hash");
+            sequencer.AbandonChannel(channelId, output);
+            await FlushAsync(output, UpdateBatchSource.ChannelDifference, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var channel = new InputChannel { ChannelId = channelId, AccessHash = accessHash };
+        while (sequencer.State.GetChannelPts(channelId) is { } pts)
+        {
+            var request = new TlUpdates.GetChannelDifference
+            {
+                Channel = channel,
+                Filter = new ChannelMessagesFilterEmpty(),
+                Pts = pts,
+                Limit = _options.ChannelDifferenceLimit,
+            };
+
+            TlUpdates.ChannelDifferenceBase difference;
+            try
+            {
+                difference = await CallAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TelegramRpcException e) when (e.Code is 400 or 403 or 406)
+            {
+                // CHANNEL_PRIVATE, CHANNEL_INVALID, …: we left or were banned.
+                Log.HistoryGap(_logger, UpdateBox.Channel(channelId).ToString(), e.ErrorName);
+                sequencer.AbandonChannel(channelId, output);
+                await FlushAsync(output, UpdateBatchSource.ChannelDifference, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var done = sequencer.ApplyChannelDifference(channelId, difference, output);
+            if (difference is TlUpdates.ChannelDifferenceTooLong)
+            {
+                Log.HistoryGap(_logger, UpdateBox.Channel(channelId).ToString(), "channelDifferenceTooLong");
+            }
+
+            await FlushAsync(output, UpdateBatchSource.ChannelDifference, cancellationToken).ConfigureAwait(false);
+            if (done)
+            {
+                break;
+            }
+        }
+
+        sequencer.AfterFill(UpdateBox.Channel(channelId), _time.GetUtcNow(), output);
+        await FlushAsync(output, UpdateBatchSource.Live, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Calls the server, retrying what may pass later (timeouts, 5xx, flood waits); anything else propagates.</summary>
+    private async Task<TResult> CallAsync<TResult>(ITlMethod<TResult> request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _rpc.InvokeAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                var delay = e switch
+                {
+                    TelegramRpcException { RetryAfter: { } wait } => wait,
+                    FloodWaitException flood => flood.Wait,
+                    _ => Backoff(attempt, _options.RpcRetryDelay, _options.RpcRetryMaxDelay),
+                };
+                Log.RpcRetry(_logger, request.GetType().Name, delay.TotalMilliseconds, attempt, e);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception e) => e switch
+    {
+        TimeoutException or IOException or FloodWaitException => true,
+        TelegramRpcException rpc => rpc.Code is >= 500 or < 0 || rpc.IsFloodWait,
+        _ => false,
+    };
+
+    /// <summary>Turns what the output holds into the next batch (or a state-only step) for the deliverer.</summary>
+    private async ValueTask FlushAsync(SequencerOutput output, UpdateBatchSource source, CancellationToken cancellationToken)
+    {
+        var state = _sequencer!.State;
+        if (!output.HasContent && state.Equals(_lastQueuedState))
+        {
+            return;
+        }
+
+        var batch = new UpdateBatch(
+            ++_batchNumber,
+            source,
+            MapEvents(output),
+            [.. output.Updates],
+            [.. output.Users],
+            [.. output.Chats],
+            [.. output.HistoryGaps.Select(b => new UpdateHistoryGap(b.IsChannel ? b.ChannelId : null))],
+            state);
+        output.ClearContent();
+        _lastQueuedState = state;
+        await _batches.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The host-facing events of the batch (new, edited, deleted messages, outbox reads), in update order.</summary>
+    private List<InboundEvent> MapEvents(SequencerOutput output)
+    {
+        var events = new List<InboundEvent>(output.Updates.Count);
+        foreach (var update in output.Updates)
+        {
+            try
+            {
+                if (InboundEventMapper.TryMap(update, output.Users, output.Chats, out var evt))
+                {
+                    events.Add(evt);
+                }
+            }
+            catch (ArgumentException e)
+            {
+                // One odd update must not stop the account's stream: the raw update is still in the batch.
+                Log.UnmappableUpdate(_logger, update.GetType().Name, e);
+            }
+        }
+
+        return events;
+    }
+}

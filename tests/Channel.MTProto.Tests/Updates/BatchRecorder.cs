@@ -1,0 +1,56 @@
+using Channel.MTProto.Messaging;
+using Channel.MTProto.UpdateHandling;
+
+namespace Channel.MTProto.Tests.UpdateHandling;
+
+/// <summary>
+/// A host's update handler for tests: keeps every batch and the new messages it carried, in order; can fail a number
+/// of deliveries that carry events first (as a host whose store is down would).
+/// </summary>
+internal sealed class BatchRecorder
+{
+    private readonly Lock _lock = new();
+    private readonly List<InboundMessage> _messages = [];
+    private readonly List<UpdateBatch> _batches = [];
+
+    public int FailuresLeft { get; set; }
+
+    public int Failures { get; private set; }
+
+    public IReadOnlyList<InboundMessage> Messages { get { lock (_lock) { return [.. _messages]; } } }
+
+    public IReadOnlyList<string> Texts => [.. Messages.Select(m => m.Text)];
+
+    public IReadOnlyList<UpdateBatch> Batches { get { lock (_lock) { return [.. _batches]; } } }
+
+    public ValueTask HandleAsync(UpdateBatch batch, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (FailuresLeft > 0 && batch.Events.Count > 0)
+            {
+                FailuresLeft--;
+                Failures++;
+                throw new InvalidOperationException("the host's store is down (test)");
+            }
+
+            _batches.Add(batch);
+            _messages.AddRange(batch.Events.OfType<NewMessage>().Select(e => e.Message));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public Task WaitForMessagesAsync(int count) => WaitUntilAsync(() => Messages.Count >= count);
+
+    /// <summary>A hang guard, not a timing assertion: what the test checks is the condition.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        guard.CancelAfter(TimeSpan.FromSeconds(60));
+        while (!condition())
+        {
+            await Task.Delay(10, guard.Token);
+        }
+    }
+}
