@@ -84,8 +84,18 @@ internal sealed partial class ClientConnection
         var constructor = BinaryPrimitives.ReadUInt32LittleEndian(body.Span);
         if (constructor == ServiceIds.GzipPacked)
         {
-            var reader = new TlReader(body.Span[4..], _dc.ReaderOptions);
-            body = reader.ReadGzipped(static (ref TlReader inner) => inner.ReadRaw(inner.Remaining).ToArray());
+            try
+            {
+                var reader = new TlReader(body.Span[4..], _dc.ReaderOptions);
+                body = reader.ReadGzipped(static (ref TlReader inner) => inner.ReadRaw(inner.Remaining).ToArray());
+            }
+            catch (TlDeserializationException)
+            {
+                // Bad gzip (or a bomb beyond the limit): the request is unparseable, the connection stays up.
+                session.Enqueue(ServiceMessages.RpcResult(msgId, RpcAnswer.RequestInvalid, int.MaxValue));
+                return;
+            }
+
             constructor = body.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(body.Span) : 0;
         }
 

@@ -90,6 +90,7 @@ public sealed class EmulatorSessionTests
     [InlineData("2630b31f" + "00000000")] // help.getNearestDc with bytes after it
     [InlineData("0d0d9bda")] // invokeWithLayer cut off before its layer
     [InlineData("")] // not even a constructor id
+    [InlineData("a1cf7230" + "0401020304000000")] // gzip_packed holding bytes that are not gzip
     public async Task Invoke_UnparseableRequest_AnswersInputRequestInvalid(string hex)
     {
         using var timeout = EmulatorTestSupport.Timeout();
