@@ -1,3 +1,3 @@
-// The runnable emulator arrives with the MTProto connection work; until then it only says so.
-await Console.Error.WriteLineAsync("The emulator's network listener is not built yet.");
-return 2;
+using Channel.MTProto.Emulator;
+
+return await EmulatorProgram.RunAsync(args);

@@ -78,6 +78,27 @@ function endpointsByDc(ready) {
 const transports = { full: ConnectionTCPFull, abridged: ConnectionTCPAbridged, obfuscated: ConnectionTCPObfuscated };
 
 /**
+ * GramJS's StringSession stores the port as a signed 16-bit int, so save() throws for the ephemeral ports
+ * (> 32767) the emulator listens on. Store it in two's complement and undo that when loading.
+ */
+export class EmulatorSession extends StringSession {
+  constructor(session = '') {
+    super(session);
+    if (this._port < 0) this._port += 0x10000;
+  }
+
+  save() {
+    const port = this._port;
+    try {
+      if (port > 0x7fff) this._port = port - 0x10000;
+      return super.save();
+    } finally {
+      this._port = port;
+    }
+  }
+}
+
+/**
  * GramJS on Node always dials port 80 (or 443 for WSS) and takes DC addresses from help.getConfig.
  * A connection subclass keeps GramJS's own codec and only redirects the port to the emulator's listener.
  */
@@ -90,7 +111,7 @@ export function createClient(emulator, { session = '', transport = 'full', dcId 
       super({ ...options, ip: target.host, port: target.port });
     }
   }
-  const stringSession = new StringSession(session);
+  const stringSession = new EmulatorSession(session);
   const home = endpoints.get(dcId);
   if (!session) stringSession.setDC(dcId, home.host, home.port);
   const client = new TelegramClient(stringSession, apiId, apiHash, {

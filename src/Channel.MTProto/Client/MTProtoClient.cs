@@ -1,0 +1,175 @@
+using System.Threading.Channels;
+using Channel.MTProto.Crypto;
+using Channel.MTProto.Tl;
+using Channel.MTProto.Tl.Api;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Channel.MTProto.Client;
+
+/// <summary>
+/// A Telegram MTProto client for one account: one encrypted session per DC (created on first use, auth key from
+/// <see cref="Session"/> or a new key exchange), typed RPC with pipelining, reconnects, and a terminal state.
+/// </summary>
+/// <remarks>
+/// The host owns persistence: it passes the saved <see cref="MTProtoSessionState"/> in (or a new one) and saves it
+/// after every <see cref="MTProtoSessionState.Changed"/>. Server-pushed updates arrive in order on
+/// <see cref="Updates"/>; <see cref="SessionReset"/> says updates may have been missed (new_session_created).
+/// </remarks>
+internal sealed class MTProtoClient : IAsyncDisposable, IConnectionOwner
+{
+    /// <summary>Updates wait here for the updates engine; beyond this many, new ones are dropped (getDifference recovers them).</summary>
+    private const int UpdatesCapacity = 10_000;
+
+    private readonly MTProtoClientOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly IRandomSource _random;
+    private readonly Dictionary<int, MTProtoConnection> _connections = [];
+    private readonly Lock _lock = new();
+    private readonly Channel<UpdatesBase> _updates = System.Threading.Channels.Channel.CreateBounded<UpdatesBase>(new BoundedChannelOptions(UpdatesCapacity)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleWriter = false,
+        SingleReader = true,
+    });
+
+    private string? _terminalError;
+    private bool _disposed;
+
+    public MTProtoClient(MTProtoClientOptions options, MTProtoSessionState? session = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(options, session, loggerFactory, timeProvider, SystemRandomSource.Instance)
+    {
+    }
+
+    /// <summary>With injected randomness, for tests that replay known values.</summary>
+    internal MTProtoClient(MTProtoClientOptions options, MTProtoSessionState? session, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, IRandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        Session = session ?? new MTProtoSessionState();
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<MTProtoClient>();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _random = random;
+    }
+
+    /// <summary>The state the host persists; shared with the connections, which update it as keys and salts change.</summary>
+    public MTProtoSessionState Session { get; }
+
+    /// <summary>Raised once when the client stops for good (see <see cref="MTProtoTerminalException"/>).</summary>
+    public event EventHandler<MTProtoTerminalErrorEventArgs>? TerminalError;
+
+    /// <summary>new_session_created on a DC: the updates engine should call getDifference.</summary>
+    public event EventHandler<MTProtoSessionResetEventArgs>? SessionReset;
+
+    /// <summary>A transport connection closed (typed reason); the client reconnects unless terminal.</summary>
+    public event EventHandler<MTProtoDisconnectedEventArgs>? Disconnected;
+
+    /// <summary>Server-pushed Updates constructors (not RPC results), in the order they arrived.</summary>
+    public ChannelReader<UpdatesBase> Updates => _updates.Reader;
+
+    /// <summary>The error that stopped the client, or null while it is usable.</summary>
+    public string? TerminalErrorName => Volatile.Read(ref _terminalError);
+
+    /// <summary>Connects to the main DC (creating an auth key if there is none) and waits until the session is usable.</summary>
+    public Task ConnectAsync(CancellationToken cancellationToken = default) =>
+        GetConnection(Session.MainDcId).WaitUntilReadyAsync(cancellationToken);
+
+    /// <summary>Calls <paramref name="request"/> on the main DC with the default timeout.</summary>
+    /// <exception cref="TelegramRpcException">The server answered with rpc_error.</exception>
+    /// <exception cref="TimeoutException">No answer within the timeout.</exception>
+    /// <exception cref="MTProtoTerminalException">The client stopped for good.</exception>
+    public Task<TResult> InvokeAsync<TResult>(ITlMethod<TResult> request, CancellationToken cancellationToken = default) =>
+        InvokeAsync(request, timeout: null, cancellationToken);
+
+    /// <summary>Calls <paramref name="request"/> on the main DC; <paramref name="timeout"/> overrides the default.</summary>
+    public Task<TResult> InvokeAsync<TResult>(ITlMethod<TResult> request, TimeSpan? timeout, CancellationToken cancellationToken = default) =>
+        InvokeOnDcAsync(Session.MainDcId, request, timeout, cancellationToken);
+
+    /// <summary>Calls <paramref name="request"/> on a given DC (its own auth key; created on first use).</summary>
+    public Task<TResult> InvokeOnDcAsync<TResult>(int dcId, ITlMethod<TResult> request, TimeSpan? timeout, CancellationToken cancellationToken = default)
+    {
+        var connection = GetConnection(dcId);
+        connection.Start();
+        return connection.InvokeAsync(request, timeout, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        MTProtoConnection[] connections;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            connections = [.. _connections.Values];
+            _connections.Clear();
+        }
+
+        foreach (var connection in connections)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _updates.Writer.TryComplete();
+    }
+
+    private MTProtoConnection GetConnection(int dcId)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_terminalError is { } error)
+            {
+                throw new MTProtoTerminalException(error);
+            }
+
+            if (!_connections.TryGetValue(dcId, out var connection))
+            {
+                connection = new MTProtoConnection(dcId, _options, Session, this, _loggerFactory.CreateLogger<MTProtoConnection>(), _timeProvider, _random);
+                _connections[dcId] = connection;
+            }
+
+            return connection;
+        }
+    }
+
+    void IConnectionOwner.OnUpdate(int dcId, UpdatesBase update)
+    {
+        if (!_updates.Writer.TryWrite(update))
+        {
+            Log.UpdateDropped(_logger);
+        }
+    }
+
+    void IConnectionOwner.OnSessionReset(int dcId) => SessionReset?.Invoke(this, new MTProtoSessionResetEventArgs(dcId));
+
+    void IConnectionOwner.OnDisconnected(int dcId, string reason, Exception exception) =>
+        Disconnected?.Invoke(this, new MTProtoDisconnectedEventArgs(dcId, reason, exception));
+
+    void IConnectionOwner.OnTerminalError(int dcId, string error)
+    {
+        MTProtoConnection[] others;
+        lock (_lock)
+        {
+            if (_terminalError is not null)
+            {
+                return;
+            }
+
+            _terminalError = error;
+            others = [.. _connections.Values.Where(c => c.DcId != dcId)];
+        }
+
+        TerminalError?.Invoke(this, new MTProtoTerminalErrorEventArgs(dcId, error));
+
+        // The account is unusable on every DC; stop the others in the background.
+        _ = Task.WhenAll(others.Select(c => c.DisposeAsync().AsTask()));
+    }
+}
