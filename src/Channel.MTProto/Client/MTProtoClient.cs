@@ -97,6 +97,17 @@ internal sealed class MTProtoClient : IAsyncDisposable, IConnectionOwner
         return connection.InvokeAsync(request, timeout, cancellationToken);
     }
 
+    /// <summary>
+    /// An MTProto ping on the main DC: a round trip that reaches the server but no API method (health checks,
+    /// latency). Not re-sent after a reconnect.
+    /// </summary>
+    public Task<Tl.Mt.PongBase> PingAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var connection = GetConnection(Session.MainDcId);
+        connection.Start();
+        return connection.PingAsync(timeout, cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         MTProtoConnection[] connections;

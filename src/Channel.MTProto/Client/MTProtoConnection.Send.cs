@@ -26,6 +26,10 @@ internal sealed partial class MTProtoConnection
     public Task<TResult> InvokeAsync<TResult>(ITlMethod<TResult> method, TimeSpan? timeout, CancellationToken cancellationToken) =>
         SendRequestAsync(method, isApiCall: true, timeout ?? _options.RequestTimeout, cancellationToken);
 
+    /// <summary>An MTProto ping (answered by pong outside rpc_result): a round trip without initConnection.</summary>
+    public Task<PongBase> PingAsync(TimeSpan? timeout, CancellationToken cancellationToken) =>
+        InvokeServiceAsync(new Ping { PingId = RandomInt64() }, timeout ?? _options.RequestTimeout, cancellationToken);
+
     /// <summary>Queues an MTProto service request (ping, get_future_salts): no initConnection, not re-sent after a reconnect.</summary>
     private Task<TResult> InvokeServiceAsync<TResult>(ITlMethod<TResult> method, TimeSpan timeout, CancellationToken cancellationToken) =>
         SendRequestAsync(method, isApiCall: false, timeout, cancellationToken);
@@ -63,6 +67,12 @@ internal sealed partial class MTProtoConnection
             (this, (PendingRequest)request));
 
         _outbox.Enqueue(request);
+        if (_terminalError is { } error)
+        {
+            // Lost the race with EnterTerminalState, which already drained the queue.
+            FailEverything(new MTProtoTerminalException(error));
+        }
+
         SignalSend();
         return await request.Task.ConfigureAwait(false);
     }
