@@ -35,6 +35,9 @@ public sealed class EmulatorOptions
     /// <summary>The largest transport frame (and unpacked gzip) a client may send; longer frames close the connection.</summary>
     public int MaxFrameLength { get; set; } = 2 * 1024 * 1024;
 
+    /// <summary>Users, login codes, messages, state file and control API (see World/).</summary>
+    public World.WorldOptions World { get; set; } = new();
+
     /// <summary>The server's random choices during the key exchange; tests replace it to replay the spec sample.</summary>
     internal Handshake.HandshakeRandom HandshakeRandom { get; set; } = new();
 }

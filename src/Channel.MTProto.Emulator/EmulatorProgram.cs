@@ -13,12 +13,14 @@ namespace Channel.MTProto.Emulator;
 internal static class EmulatorProgram
 {
     private const string Usage = """
-        Usage: Channel.MTProto.Emulator [--listen <ip>:<port>] [--rsa-key <pem path>] [--dc <id>] [--dcs <id,id,...>] [--log-level <level>]
+        Usage: Channel.MTProto.Emulator [--listen <ip>:<port>] [--rsa-key <pem path>] [--dc <id>] [--dcs <id,id,...>] [--log-level <level>] [--state <file>] [--control <ip>:<port>]
           --listen     address and port of the main DC (port 0 picks a free one); default 127.0.0.1:0
           --rsa-key    PEM file with the server's RSA private key, created if missing; default: a fresh key per run
           --dc         the main DC id (default 2)
           --dcs        all DC ids, the first being the main DC; each gets its own port (e.g. --dcs 2,4)
           --log-level  Trace, Debug, Information (default), Warning, Error
+          --state      JSON file keeping users, messages and pts across restarts; default: in memory only
+          --control    address of the HTTP control API (port 0 picks one); default 127.0.0.1:0
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -70,13 +72,15 @@ internal static class EmulatorProgram
             emulator.MainDcId,
             emulator.PublicKeyPem,
             emulator.Fingerprint.ToString(CultureInfo.InvariantCulture),
-            emulator.Dcs.Select(dc => new ReadyDc(dc.Key, dc.Value.ToString())).ToArray());
+            emulator.Dcs.Select(dc => new ReadyDc(dc.Key, dc.Value.ToString())).ToArray(),
+            emulator.ControlAddress?.GetLeftPart(UriPartial.Authority));
         return JsonSerializer.Serialize(ready, ReadyLineJsonContext.Default.ReadyLine);
     }
 
     internal static (EmulatorOptions Options, LogLevel LogLevel) Parse(string[] args)
     {
         var options = new EmulatorOptions();
+        options.World.ControlEndpoint = new IPEndPoint(IPAddress.Loopback, 0);
         var logLevel = LogLevel.Information;
         int? mainDc = null;
         List<int>? dcs = null;
@@ -102,6 +106,12 @@ internal static class EmulatorProgram
                     break;
                 case "--dcs":
                     dcs = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseDcId).ToList();
+                    break;
+                case "--state":
+                    options.World.StatePath = value;
+                    break;
+                case "--control":
+                    options.World.ControlEndpoint = IPEndPoint.TryParse(value, out var control) ? control : throw new FormatException($"--control {value}: expected <ip>:<port>.");
                     break;
                 case "--log-level":
                     logLevel = Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) ? level : throw new FormatException($"--log-level {value}: unknown level.");
@@ -135,7 +145,7 @@ internal static class EmulatorProgram
 
 internal sealed record ReadyDc(int DcId, string Endpoint);
 
-internal sealed record ReadyLine(string Endpoint, int DcId, string PublicKeyPem, string Fingerprint, ReadyDc[] Dcs);
+internal sealed record ReadyLine(string Endpoint, int DcId, string PublicKeyPem, string Fingerprint, ReadyDc[] Dcs, string? Control);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ReadyLine))]

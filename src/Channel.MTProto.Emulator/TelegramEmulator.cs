@@ -14,7 +14,7 @@ namespace Channel.MTProto.Emulator;
 /// exchange with its own RSA key, encrypted sessions with the service messages, and RPC dispatch. Start one per
 /// test with <see cref="StartAsync"/>, point the client at <see cref="Dcs"/> and trust <see cref="PublicKeyPem"/>.
 /// </summary>
-public sealed class TelegramEmulator : IAsyncDisposable
+public sealed partial class TelegramEmulator : IAsyncDisposable
 {
     private readonly Dictionary<int, DcServer> _servers = [];
     private readonly RsaPrivateKey _rsaKey;
@@ -75,6 +75,7 @@ public sealed class TelegramEmulator : IAsyncDisposable
             : RsaPrivateKey.Generate();
         var emulator = new TelegramEmulator(options, rsaKey);
         HelpHandlers.Register(emulator.Handlers);
+        emulator.CreateWorld();
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Channel.MTProto.Emulator");
         var dispatcher = new RpcDispatcher(emulator.Handlers, options.MaxFrameLength);
         var endpoints = new Dictionary<int, IPEndPoint>();
@@ -100,12 +101,13 @@ public sealed class TelegramEmulator : IAsyncDisposable
         }
 
         emulator.Dcs = new ReadOnlyDictionary<int, IPEndPoint>(endpoints);
-        return Task.FromResult(emulator);
+        return emulator.StartControlApiAsync(cancellationToken);
     }
 
     /// <summary>Stops listening and closes every connection.</summary>
     public async ValueTask DisposeAsync()
     {
+        await StopWorldAsync();
         foreach (var server in _servers.Values)
         {
             await server.DisposeAsync();

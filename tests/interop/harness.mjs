@@ -123,3 +123,54 @@ export function createClient(emulator, { session = '', transport = 'full', dcId 
   });
   return client;
 }
+
+/**
+ * The emulator's HTTP control API (its address is the ready line's "control"): create users, read login codes,
+ * send messages as a user, revoke sessions, inject faults. Failed calls reject with the API's error message.
+ */
+export function control(emulator) {
+  const base = emulator.ready.control;
+  if (!base) throw new Error('the emulator printed no "control" address');
+  async function call(method, path, body) {
+    const response = await fetch(base + path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (!response.ok) {
+      const error = new Error(`${method} ${path}: ${response.status} ${json?.error ?? text}`);
+      error.status = response.status;
+      throw error;
+    }
+    return json;
+  }
+  return {
+    createUser: (user) => call('POST', '/users', user),
+    user: (ref) => call('GET', `/users/${encodeURIComponent(ref)}`),
+    code: async (phone) => (await call('GET', `/users/${encodeURIComponent(phone)}/code`)).code,
+    sendMessage: (from, to, text) => call('POST', '/messages', { from, to, text }),
+    received: (ref) => call('GET', `/users/${encodeURIComponent(ref)}/messages`),
+    revoke: (ref) => call('POST', `/users/${encodeURIComponent(ref)}/revoke`),
+    flood: (rule) => call('POST', '/faults/flood', rule),
+    drop: (dcId) => call('POST', '/faults/drop', dcId === undefined ? {} : { dcId }),
+    health: () => call('GET', '/health'),
+    call,
+  };
+}
+
+/**
+ * Logs a GramJS client in with client.start(): the code comes from `code` (a string, or a function of the phone
+ * that may read the control API), the 2FA password from `password` (string or async function).
+ * Any error GramJS reports fails the login instead of retrying forever.
+ */
+export async function login(client, { phone, code, password, onError }) {
+  await client.start({
+    phoneNumber: phone,
+    phoneCode: async () => (typeof code === 'function' ? code(phone) : code),
+    password: password === undefined ? undefined : async (hint) => (typeof password === 'function' ? password(hint) : password),
+    onError: onError ?? (async (err) => { throw err; }),
+  });
+  return client.getMe();
+}

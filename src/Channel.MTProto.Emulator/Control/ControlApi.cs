@@ -1,0 +1,211 @@
+using System.Net;
+using System.Text.Json;
+using Channel.MTProto.Emulator.World;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Channel.MTProto.Emulator.Control;
+
+/// <summary>
+/// The sandbox's HTTP+JSON control API on loopback (Kestrel minimal API): create users, read login codes, send
+/// messages as a user, list received messages, revoke sessions, inject flood waits, drop connections. Every route
+/// and its errors are documented in the emulator README. Errors are <c>{"error": "..."}</c> with 400 (invalid input),
+/// 404 (unknown user / no code) or 409 (phone or username taken).
+/// </summary>
+internal sealed class ControlApi : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ControlApi(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<ControlApi> StartAsync(TelegramEmulator emulator, IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+        var app = builder.Build();
+        MapRoutes(app, emulator);
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ControlApi(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static void MapRoutes(WebApplication app, TelegramEmulator emulator)
+    {
+        var world = emulator.World;
+        app.MapGet("/health", () => Results.Json(new HealthResponse("ok", emulator.MainDcId,
+            emulator.Dcs.Select(dc => new HealthDc(dc.Key, dc.Value.ToString())).ToArray(), emulator.ConnectionCount)));
+
+        app.MapGet("/users", () => Results.Json(world.Users()));
+
+        app.MapPost("/users", (HttpRequest request) => HandleAsync<CreateUserRequest>(request, body =>
+        {
+            var user = world.CreateUser(new NewUser(
+                Required(body.Phone, "phone"), Required(body.FirstName, "firstName"),
+                body.LastName, body.Username, body.Password, body.PasswordHint, body.DcId));
+            return Results.Json(user, statusCode: StatusCodes.Status201Created);
+        }));
+
+        app.MapGet("/users/{user}", (string user) => Handle(() => Results.Json(world.GetUser(user))));
+
+        app.MapGet("/users/{user}/code", (string user) => Handle(() =>
+            world.LastCode(user) is { } code
+                ? Results.Json(new CodeResponse(code))
+                : Error(StatusCodes.Status404NotFound, "no login code has been sent to this phone.")));
+
+        app.MapGet("/users/{user}/messages", (string user) => Handle(() => Results.Json(world.ReceivedMessages(user))));
+
+        app.MapPost("/users/{user}/revoke", (string user) => Handle(() => Results.Json(new RevokeResponse(world.RevokeSessions(user)))));
+
+        app.MapPost("/messages", (HttpRequest request) => HandleAsync<SendMessageRequest>(request, body =>
+            Results.Json(world.SendMessage(Reference(body.From, "from"), Reference(body.To, "to"), Required(body.Text, "text")), statusCode: StatusCodes.Status201Created)));
+
+        app.MapPost("/faults/flood", (HttpRequest request) => HandleAsync<FloodRequest>(request, body =>
+        {
+            var method = Required(body.Method, "method");
+            var seconds = body.Seconds ?? throw Invalid("seconds is required.");
+            var count = body.Count ?? 1;
+            world.InjectFlood(method, seconds, count, body.Phone);
+            return Results.Json(new FloodResponse(method, seconds, count, body.Phone is not null));
+        }));
+
+        app.MapPost("/faults/drop", (HttpRequest request) => HandleAsync<DropRequest>(request, body =>
+        {
+            if (body.DcId is { } dcId && !emulator.Dcs.ContainsKey(dcId))
+            {
+                throw Invalid($"dcId {dcId} is not one of this emulator's DCs.");
+            }
+
+            emulator.Faults.DropConnections(body.DcId);
+            return Results.Json(new DropResponse(body.DcId));
+        }));
+    }
+
+    private static IResult Handle(Func<IResult> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (EmulatorWorldException ex)
+        {
+            return Error(ex.Error switch
+            {
+                EmulatorWorldError.NotFound => StatusCodes.Status404NotFound,
+                EmulatorWorldError.Conflict => StatusCodes.Status409Conflict,
+                _ => StatusCodes.Status400BadRequest,
+            }, ex.Message);
+        }
+    }
+
+    /// <summary>Reads a JSON body (an empty body reads as an empty object) and runs the action on it.</summary>
+    private static async Task<IResult> HandleAsync<TBody>(HttpRequest request, Func<TBody, IResult> action)
+        where TBody : new()
+    {
+        TBody body;
+        try
+        {
+            body = request.ContentLength == 0 || (request.ContentLength is null && !request.HasJsonContentType())
+                ? new TBody()
+                : await request.ReadFromJsonAsync<TBody>(request.HttpContext.RequestAborted) ?? new TBody();
+        }
+        catch (JsonException ex)
+        {
+            return Error(StatusCodes.Status400BadRequest, "the body is not valid JSON for this route: " + ex.Message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Error(StatusCodes.Status415UnsupportedMediaType, ex.Message);
+        }
+
+        return Handle(() => action(body));
+    }
+
+    private static IResult Error(int status, string message) => Results.Json(new ErrorResponse(message), statusCode: status);
+
+    private static EmulatorWorldException Invalid(string message) => new(EmulatorWorldError.Invalid, message);
+
+    private static string Required(string? value, string name)
+        => string.IsNullOrWhiteSpace(value) ? throw Invalid($"{name} is required.") : value;
+
+    /// <summary>A user reference given as a JSON number (user id) or string (id, phone or username).</summary>
+    private static string Reference(JsonElement? value, string name) => value switch
+    {
+        { ValueKind: JsonValueKind.Number } number => number.GetRawText(),
+        { ValueKind: JsonValueKind.String } text when !string.IsNullOrWhiteSpace(text.GetString()) => text.GetString()!,
+        _ => throw Invalid($"{name} is required: a user id, phone or username."),
+    };
+
+    private sealed record HealthDc(int DcId, string Endpoint);
+
+    private sealed record HealthResponse(string Status, int MainDcId, HealthDc[] Dcs, int Connections);
+
+    private sealed record CodeResponse(string Code);
+
+    private sealed record RevokeResponse(int Revoked);
+
+    private sealed record FloodResponse(string Method, int Seconds, int Count, bool PerUser);
+
+    private sealed record DropResponse(int? DcId);
+
+    private sealed record ErrorResponse(string Error);
+
+    private sealed class CreateUserRequest
+    {
+        public string? Phone { get; set; }
+
+        public string? FirstName { get; set; }
+
+        public string? LastName { get; set; }
+
+        public string? Username { get; set; }
+
+        public string? Password { get; set; }
+
+        public string? PasswordHint { get; set; }
+
+        public int? DcId { get; set; }
+    }
+
+    private sealed class SendMessageRequest
+    {
+        public JsonElement? From { get; set; }
+
+        public JsonElement? To { get; set; }
+
+        public string? Text { get; set; }
+    }
+
+    private sealed class FloodRequest
+    {
+        public string? Method { get; set; }
+
+        public int? Seconds { get; set; }
+
+        public int? Count { get; set; }
+
+        public string? Phone { get; set; }
+    }
+
+    private sealed class DropRequest
+    {
+        public int? DcId { get; set; }
+    }
+}

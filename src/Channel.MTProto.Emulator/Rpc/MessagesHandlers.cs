@@ -1,0 +1,25 @@
+using Channel.MTProto.Emulator.World;
+using Channel.MTProto.Tl.Api;
+
+namespace Channel.MTProto.Emulator.Rpc;
+
+/// <summary>messages.* for private chats: send (idempotent per random_id), dialogs, history, read, edit, delete.</summary>
+internal static class MessagesHandlers
+{
+    public static void Register(WorldRpc rpc)
+    {
+        var world = rpc.World;
+        rpc.Authorized<Messages.SendMessage, UpdatesBase>(Messages.SendMessage.TlConstructorId,
+            (context, userId, request) => world.SendMessage(context, userId, request.Peer, request.Message, request.RandomId));
+        rpc.Authorized<Messages.GetDialogs, Messages.DialogsBase>(Messages.GetDialogs.TlConstructorId,
+            (_, userId, request) => world.GetDialogs(userId, request.OffsetDate, request.OffsetId, request.Limit));
+        rpc.Authorized<Messages.GetHistory, Messages.MessagesBase>(Messages.GetHistory.TlConstructorId,
+            (_, userId, request) => world.GetHistory(userId, request.Peer, request.OffsetId, request.OffsetDate, request.AddOffset, request.Limit, request.MaxId, request.MinId));
+        rpc.Authorized<Messages.ReadHistory, Messages.AffectedMessagesBase>(Messages.ReadHistory.TlConstructorId,
+            (context, userId, request) => world.ReadHistory(context, userId, request.Peer, request.MaxId));
+        rpc.Authorized<Messages.EditMessage, UpdatesBase>(Messages.EditMessage.TlConstructorId,
+            (context, userId, request) => world.EditMessage(context, userId, request.Peer, request.Id, request.Message));
+        rpc.Authorized<Messages.DeleteMessages, Messages.AffectedMessagesBase>(Messages.DeleteMessages.TlConstructorId,
+            (context, userId, request) => world.DeleteMessages(context, userId, request.Id, request.Revoke));
+    }
+}

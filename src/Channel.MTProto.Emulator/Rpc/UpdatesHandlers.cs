@@ -1,0 +1,19 @@
+using Channel.MTProto.Emulator.World;
+using Channel.MTProto.Tl.Api;
+
+namespace Channel.MTProto.Emulator.Rpc;
+
+/// <summary>updates.getState / getDifference over the user's common box; no channels exist, so getChannelDifference
+/// answers 400 CHANNEL_INVALID.</summary>
+internal static class UpdatesHandlers
+{
+    public static void Register(WorldRpc rpc)
+    {
+        var world = rpc.World;
+        rpc.Authorized<Updates.GetState, Updates.StateBase>(Updates.GetState.TlConstructorId, (_, userId, _) => world.GetState(userId));
+        rpc.Authorized<Updates.GetDifference, Updates.DifferenceBase>(Updates.GetDifference.TlConstructorId,
+            (_, userId, request) => world.GetDifference(userId, request.Pts, request.PtsTotalLimit));
+        rpc.Authorized<Updates.GetChannelDifference, Updates.ChannelDifferenceBase>(Updates.GetChannelDifference.TlConstructorId,
+            (_, _, _) => throw new RpcErrorException(400, "CHANNEL_INVALID"));
+    }
+}

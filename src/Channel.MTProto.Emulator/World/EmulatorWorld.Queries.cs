@@ -1,0 +1,243 @@
+using Channel.MTProto.Emulator.Rpc;
+using Channel.MTProto.Tl.Api;
+
+namespace Channel.MTProto.Emulator.World;
+
+/// <summary>Read-only calls: users, contacts, update state and difference, dialogs, history.</summary>
+public sealed partial class EmulatorWorld
+{
+    internal Tl.Api.Updates.State GetState(long userId)
+    {
+        lock (_lock)
+        {
+            var user = _usersById[userId];
+            return new Tl.Api.Updates.State { Pts = user.Pts, Qts = 0, Date = UnixNow, Seq = user.Seq, UnreadCount = UnreadCountLocked(user) };
+        }
+    }
+
+    /// <summary>
+    /// updates.getDifference from the client's pts: differenceEmpty when up to date; differenceTooLong when the gap
+    /// exceeds pts_total_limit; otherwise the events after pts (new messages as messages, the rest as updates),
+    /// at most <see cref="WorldOptions.DifferenceSliceSize"/> events per answer (differenceSlice with the state
+    /// reached).
+    /// </summary>
+    internal Tl.Api.Updates.DifferenceBase GetDifference(long userId, int pts, int? ptsTotalLimit)
+    {
+        lock (_lock)
+        {
+            var user = _usersById[userId];
+            if (pts >= user.Pts)
+            {
+                return new Tl.Api.Updates.DifferenceEmpty { Date = UnixNow, Seq = user.Seq };
+            }
+
+            if (ptsTotalLimit is { } limit && limit > 0 && user.Pts - pts > limit)
+            {
+                return new Tl.Api.Updates.DifferenceTooLong { Pts = user.Pts };
+            }
+
+            var first = user.Events.FindIndex(e => e.Pts > pts);
+            var count = Math.Min(user.Events.Count - first, Math.Max(1, _options.DifferenceSliceSize));
+            var events = user.Events.GetRange(first, count);
+            var messages = new List<MessageBase>();
+            var updates = new List<UpdateBase>();
+            var peers = new HashSet<long> { user.Id };
+            foreach (var ptsEvent in events)
+            {
+                switch (ptsEvent.Kind)
+                {
+                    case PtsEventKind.NewMessage when FindMessage(user, ptsEvent.MessageIds[0]) is { } message:
+                        messages.Add(WorldTl.Message(message));
+                        peers.Add(message.PeerId);
+                        break;
+                    case PtsEventKind.EditMessage when FindMessage(user, ptsEvent.MessageIds[0]) is { } edited:
+                        updates.Add(new UpdateEditMessage { Message = WorldTl.Message(edited), Pts = ptsEvent.Pts, PtsCount = ptsEvent.PtsCount });
+                        peers.Add(edited.PeerId);
+                        break;
+                    case PtsEventKind.DeleteMessages:
+                        updates.Add(new UpdateDeleteMessages { Messages = ptsEvent.MessageIds, Pts = ptsEvent.Pts, PtsCount = ptsEvent.PtsCount });
+                        break;
+                    case PtsEventKind.ReadInbox:
+                        updates.Add(ReadInboxUpdate(user, ptsEvent));
+                        peers.Add(ptsEvent.PeerId);
+                        break;
+                    case PtsEventKind.ReadOutbox:
+                        updates.Add(ReadOutboxUpdate(ptsEvent));
+                        peers.Add(ptsEvent.PeerId);
+                        break;
+                    default:
+                        break; // a message created and since deleted: its deletion follows in the difference
+                }
+            }
+
+            var users = UsersLocked(peers, user.Id);
+            if (first + count < user.Events.Count)
+            {
+                var reached = events[^1];
+                return new Tl.Api.Updates.DifferenceSlice
+                {
+                    NewMessages = messages,
+                    NewEncryptedMessages = [],
+                    OtherUpdates = updates,
+                    Chats = [],
+                    Users = users,
+                    IntermediateState = new Tl.Api.Updates.State { Pts = reached.Pts, Qts = 0, Date = reached.Date, Seq = user.Seq, UnreadCount = UnreadCountLocked(user) },
+                };
+            }
+
+            return new Tl.Api.Updates.Difference
+            {
+                NewMessages = messages,
+                NewEncryptedMessages = [],
+                OtherUpdates = updates,
+                Chats = [],
+                Users = users,
+                State = new Tl.Api.Updates.State { Pts = user.Pts, Qts = 0, Date = UnixNow, Seq = user.Seq, UnreadCount = UnreadCountLocked(user) },
+            };
+        }
+    }
+
+    /// <summary>users.getUsers: unknown users and wrong access hashes are left out, as Telegram does.</summary>
+    internal List<UserBase> GetUsers(long userId, IReadOnlyList<InputUserBase> ids)
+    {
+        lock (_lock)
+        {
+            var self = _usersById[userId];
+            var users = new List<UserBase>(ids.Count);
+            foreach (var id in ids)
+            {
+                if (TryResolveInputUserLocked(self, id) is { } user)
+                {
+                    users.Add(WorldTl.User(user, self.Id));
+                }
+            }
+
+            return users;
+        }
+    }
+
+    internal Tl.Api.Users.UserFull GetFullUser(long userId, InputUserBase id)
+    {
+        lock (_lock)
+        {
+            var self = _usersById[userId];
+            var user = TryResolveInputUserLocked(self, id) ?? throw new RpcErrorException(400, "USER_ID_INVALID");
+            return new Tl.Api.Users.UserFull
+            {
+                FullUser = new UserFull { Id = user.Id, Settings = new PeerSettings(), NotifySettings = new PeerNotifySettings(), CommonChatsCount = 0 },
+                Chats = [],
+                Users = [WorldTl.User(user, self.Id)],
+            };
+        }
+    }
+
+    internal Tl.Api.Contacts.ResolvedPeer ResolveUsername(long userId, string username)
+    {
+        var name = username.TrimStart('@');
+        if (!IsValidUsername(name))
+        {
+            throw new RpcErrorException(400, "USERNAME_INVALID");
+        }
+
+        lock (_lock)
+        {
+            return _usersByUsername.TryGetValue(name, out var user) ? Resolved(user, userId) : throw new RpcErrorException(400, "USERNAME_NOT_OCCUPIED");
+        }
+    }
+
+    internal Tl.Api.Contacts.ResolvedPeer ResolvePhone(long userId, string phone)
+    {
+        var digits = NormalizePhone(phone) ?? throw new RpcErrorException(400, "PHONE_NUMBER_INVALID");
+        lock (_lock)
+        {
+            return _usersByPhone.TryGetValue(digits, out var user) ? Resolved(user, userId) : throw new RpcErrorException(400, "PHONE_NOT_OCCUPIED");
+        }
+    }
+
+    /// <summary>The emulator keeps no address books: a user's contacts are the users they have a chat with.</summary>
+    internal Tl.Api.Contacts.ContactsConstructor GetContacts(long userId)
+    {
+        lock (_lock)
+        {
+            var self = _usersById[userId];
+            var peers = self.Messages.Select(m => m.PeerId).Where(id => id != self.Id).Distinct().ToList();
+            return new Tl.Api.Contacts.ContactsConstructor
+            {
+                Contacts = peers.Select(id => new Contact { UserId = id, Mutual = true }).ToArray(),
+                SavedCount = 0,
+                Users = UsersLocked(peers, self.Id),
+            };
+        }
+    }
+
+    /// <summary>messages.getDialogs: one dialog per chat partner, newest first, paged by offset_id / offset_date.</summary>
+    internal Tl.Api.Messages.DialogsBase GetDialogs(long userId, int offsetDate, int offsetId, int limit)
+    {
+        lock (_lock)
+        {
+            var self = _usersById[userId];
+            var all = self.Messages.GroupBy(m => m.PeerId).Select(chat => chat.MaxBy(m => m.Id)!).OrderByDescending(m => m.Id).ToList();
+            var page = all
+                .Where(top => (offsetId <= 0 || top.Id < offsetId) && (offsetId > 0 || offsetDate <= 0 || top.Date < offsetDate))
+                .Take(Math.Clamp(limit, 1, 100))
+                .ToList();
+            var dialogs = page.Select(top => (DialogBase)new Dialog
+            {
+                Peer = WorldTl.Peer(top.PeerId),
+                TopMessage = top.Id,
+                ReadInboxMaxId = self.ReadInboxMaxId.GetValueOrDefault(top.PeerId),
+                ReadOutboxMaxId = self.ReadOutboxMaxId.GetValueOrDefault(top.PeerId),
+                UnreadCount = self.Messages.Count(m => m.PeerId == top.PeerId && !m.Out && m.Id > self.ReadInboxMaxId.GetValueOrDefault(top.PeerId)),
+                NotifySettings = new PeerNotifySettings(),
+            }).ToArray();
+            var messages = page.Select(m => (MessageBase)WorldTl.Message(m)).ToArray();
+            var users = UsersLocked(page.Select(m => m.PeerId).Append(self.Id), self.Id);
+            return page.Count == all.Count
+                ? new Tl.Api.Messages.Dialogs { DialogsValue = dialogs, Messages = messages, Chats = [], Users = users }
+                : new Tl.Api.Messages.DialogsSlice { Count = all.Count, Dialogs = dialogs, Messages = messages, Chats = [], Users = users };
+        }
+    }
+
+    /// <summary>
+    /// messages.getHistory, newest first: start below offset_id (or at offset_date), shift by add_offset, take limit,
+    /// keep ids inside (min_id, max_id).
+    /// </summary>
+    internal Tl.Api.Messages.MessagesBase GetHistory(long userId, InputPeerBase peer, int offsetId, int offsetDate, int addOffset, int limit, int maxId, int minId)
+    {
+        lock (_lock)
+        {
+            var self = _usersById[userId];
+            var other = ResolvePeerLocked(self, peer);
+            var chat = self.Messages.Where(m => m.PeerId == other.Id).Reverse().ToList();
+            var start = offsetId > 0 ? chat.FindIndex(m => m.Id < offsetId)
+                : offsetDate > 0 ? chat.FindIndex(m => m.Date < offsetDate)
+                : 0;
+            start = start < 0 ? chat.Count : start;
+            start = Math.Max(0, start + addOffset);
+            var page = chat.Skip(start).Take(Math.Clamp(limit, 1, 100))
+                .Where(m => (maxId <= 0 || m.Id < maxId) && (minId <= 0 || m.Id > minId))
+                .Select(m => (MessageBase)WorldTl.Message(m))
+                .ToArray();
+            var users = UsersFor(self, other);
+            return page.Length == chat.Count
+                ? new Tl.Api.Messages.MessagesConstructor { Messages = page, Chats = [], Users = users }
+                : new Tl.Api.Messages.MessagesSlice { Count = chat.Count, Messages = page, Chats = [], Users = users };
+        }
+    }
+
+    private static Tl.Api.Contacts.ResolvedPeer Resolved(WorldUser user, long viewerId)
+        => new() { Peer = WorldTl.Peer(user.Id), Chats = [], Users = [WorldTl.User(user, viewerId)] };
+
+    private WorldUser? TryResolveInputUserLocked(WorldUser self, InputUserBase id) => id switch
+    {
+        InputUserSelf => self,
+        InputUser user when _usersById.TryGetValue(user.UserId, out var found) && found.AccessHash == user.AccessHash => found,
+        _ => null,
+    };
+
+    private User[] UsersLocked(IEnumerable<long> ids, long viewerId)
+        => ids.Distinct().Where(_usersById.ContainsKey).Select(id => WorldTl.User(_usersById[id], viewerId)).ToArray();
+
+    private static int UnreadCountLocked(WorldUser user)
+        => user.Messages.Count(m => !m.Out && m.Id > user.ReadInboxMaxId.GetValueOrDefault(m.PeerId));
+}

@@ -1,0 +1,25 @@
+using System.Net;
+
+namespace Channel.MTProto.Emulator.World;
+
+/// <summary>How the emulated world (users, login codes, messages) behaves. Part of <see cref="EmulatorOptions.World"/>.</summary>
+public sealed class WorldOptions
+{
+    /// <summary>How long a login code stays valid (then PHONE_CODE_EXPIRED). Telegram: a few minutes.</summary>
+    public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Wrong codes accepted before the code is invalidated (later attempts: PHONE_CODE_EXPIRED).</summary>
+    public int MaxCodeAttempts { get; set; } = 5;
+
+    /// <summary>The most pts events one updates.getDifference returns before answering with a differenceSlice.</summary>
+    public int DifferenceSliceSize { get; set; } = 100;
+
+    /// <summary>JSON file keeping users, messages and pts across restarts; null keeps everything in memory.</summary>
+    public string? StatePath { get; set; }
+
+    /// <summary>How long after a change the state file is rewritten (changes in between share one write).</summary>
+    public TimeSpan StateSaveDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Where the HTTP control API listens (port 0 picks one); null: no control API (in-process default).</summary>
+    public IPEndPoint? ControlEndpoint { get; set; }
+}
