@@ -16,7 +16,7 @@ namespace Channel.MTProto.Client;
 /// after every <see cref="MTProtoSessionState.Changed"/>. Server-pushed updates arrive in order on
 /// <see cref="Updates"/>; <see cref="SessionReset"/> says updates may have been missed (new_session_created).
 /// </remarks>
-internal sealed class MTProtoClient : IAsyncDisposable, IConnectionOwner
+internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
 {
     /// <summary>Updates wait here for the updates engine; beyond this many, new ones are dropped (getDifference recovers them).</summary>
     private const int UpdatesCapacity = 10_000;

@@ -23,17 +23,23 @@ internal static class Srp
         var passwordBytes = Encoding.UTF8.GetBytes(password);
         try
         {
-            var ph1 = SaltedHash(SaltedHash(passwordBytes, salt1), salt2);
-            var derived = Rfc2898DeriveBytes.Pbkdf2(ph1, salt1, Pbkdf2Iterations, HashAlgorithmName.SHA512, 64);
-            var x = SaltedHash(derived, salt2);
-            CryptographicOperations.ZeroMemory(ph1);
-            CryptographicOperations.ZeroMemory(derived);
-            return x;
+            return ComputePasswordHash(passwordBytes, salt1, salt2);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(passwordBytes);
         }
+    }
+
+    /// <summary>As above, for a password the caller already holds as UTF-8 (and wipes itself).</summary>
+    public static byte[] ComputePasswordHash(ReadOnlySpan<byte> passwordUtf8, ReadOnlySpan<byte> salt1, ReadOnlySpan<byte> salt2)
+    {
+        var ph1 = SaltedHash(SaltedHash(passwordUtf8, salt1), salt2);
+        var derived = Rfc2898DeriveBytes.Pbkdf2(ph1, salt1, Pbkdf2Iterations, HashAlgorithmName.SHA512, 64);
+        var x = SaltedHash(derived, salt2);
+        CryptographicOperations.ZeroMemory(ph1);
+        CryptographicOperations.ZeroMemory(derived);
+        return x;
     }
 
     /// <summary>v = g^x mod p, what a server stores instead of the password (256 bytes).</summary>
@@ -52,12 +58,36 @@ internal static class Srp
         long srpId,
         IRandomSource random)
     {
+        var passwordBytes = Encoding.UTF8.GetBytes(password);
+        try
+        {
+            return ComputeClientProof(passwordBytes, salt1, salt2, generator, prime, srpB, srpId, random);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(passwordBytes);
+        }
+    }
+
+    /// <summary>As above, for a password the caller holds as UTF-8 (the login flow wipes it after the call).</summary>
+    public static SrpClientProof ComputeClientProof(
+        ReadOnlySpan<byte> passwordUtf8,
+        ReadOnlySpan<byte> salt1,
+        ReadOnlySpan<byte> salt2,
+        int generator,
+        ReadOnlySpan<byte> prime,
+        ReadOnlySpan<byte> srpB,
+        long srpId,
+        IRandomSource random)
+    {
         var p = BigEndian.ToBigInteger(prime);
         DhGroup.Validate(p, generator);
         var b = BigEndian.ToBigInteger(srpB);
         DhExchange.ValidatePublicValue(b, p);
 
-        var x = BigEndian.ToBigInteger(ComputePasswordHash(password, salt1, salt2));
+        var passwordHash = ComputePasswordHash(passwordUtf8, salt1, salt2);
+        var x = BigEndian.ToBigInteger(passwordHash);
+        CryptographicOperations.ZeroMemory(passwordHash);
         var (secretA, publicA) = DhExchange.GenerateKeyPair(generator, p, random);
         var aBytes = BigEndian.ToBytes(publicA, DhGroup.PrimeBytes);
         var bBytes = BigEndian.ToBytes(b, DhGroup.PrimeBytes);

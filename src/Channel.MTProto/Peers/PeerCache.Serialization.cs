@@ -71,9 +71,9 @@ internal sealed partial class PeerCache
 
         lock (_lock)
         {
-            _peers.Clear();
-            _byUsername.Clear();
-            _byPhone.Clear();
+            ClearUnlocked();
+
+            // Saved entries are full ones (a min copy never replaced a usable hash), so store them as such.
             foreach (var peer in peers)
             {
                 Store(peer, isMin: false);

@@ -60,6 +60,17 @@ internal sealed partial class PeerCache
         return changed;
     }
 
+    /// <summary>Forgets everything (after logout: access hashes belong to the account).</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            ClearUnlocked();
+        }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+    }
+
     public bool TryGet(PeerId id, [NotNullWhen(true)] out CachedPeer? peer)
     {
         lock (_lock)
@@ -139,6 +150,13 @@ internal sealed partial class PeerCache
 
         var digits = string.Concat(phone.Where(char.IsAsciiDigit));
         return digits.Length == 0 ? null : digits;
+    }
+
+    private void ClearUnlocked()
+    {
+        _peers.Clear();
+        _byUsername.Clear();
+        _byPhone.Clear();
     }
 
     private long GetAccessHash(PeerId id)

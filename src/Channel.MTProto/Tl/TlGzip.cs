@@ -36,7 +36,7 @@ internal static class TlGzip
                 {
                     if (length > maxSize)
                     {
-                        throw new TlDeserializationException($"gzip_packed unpacks to more than {maxSize} bytes", offset, TlServiceMessages.GzipPackedId);
+                        throw TooLarge(maxSize, offset);
                     }
 
                     var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)output.Length * 2, maxSize + 1L));
@@ -56,7 +56,7 @@ internal static class TlGzip
 
             if (length > maxSize)
             {
-                throw new TlDeserializationException($"gzip_packed unpacks to more than {maxSize} bytes", offset, TlServiceMessages.GzipPackedId);
+                throw TooLarge(maxSize, offset);
             }
 
             return new UnpackedBuffer(output, length);
@@ -76,6 +76,9 @@ internal static class TlGzip
             ArrayPool<byte>.Shared.Return(input);
         }
     }
+
+    private static TlDeserializationException TooLarge(int maxSize, int offset) =>
+        new($"gzip_packed unpacks to more than {maxSize} bytes", offset, TlServiceMessages.GzipPackedId);
 
     /// <summary>A pooled buffer holding unpacked bytes; return it with <see cref="Dispose"/>.</summary>
     internal readonly struct UnpackedBuffer(byte[] buffer, int length) : IDisposable

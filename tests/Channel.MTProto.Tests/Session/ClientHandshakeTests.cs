@@ -18,8 +18,7 @@ public sealed class ClientHandshakeTests
     [Fact]
     public async Task RunAsync_SpecSample_ProducesSampleKeyAndMessages()
     {
-        var random = new ScriptedRandom(SpecSample.Nonce, SpecSample.NewNonce, SpecSample.B, SpecSample.ClientDataPadding);
-        var handshake = new ClientHandshake([TelegramPublicKeys.Production], dcId: 2, random, new FakeTimeProvider(LocalNow));
+        var handshake = SampleHandshake(TelegramPublicKeys.Production);
         var server = new SampleServer();
 
         var result = await handshake.RunAsync(server.ExchangeAsync, TestContext.Current.CancellationToken);
@@ -39,8 +38,7 @@ public sealed class ClientHandshakeTests
     [Fact]
     public async Task RunAsync_ResPqWithOtherNonce_SecurityError()
     {
-        var random = new ScriptedRandom(SpecSample.Nonce, SpecSample.NewNonce, SpecSample.B, SpecSample.ClientDataPadding);
-        var handshake = new ClientHandshake([TelegramPublicKeys.Production], 2, random, new FakeTimeProvider(LocalNow));
+        var handshake = SampleHandshake(TelegramPublicKeys.Production);
         var server = new SampleServer { NonceOverride = new byte[16] };
 
         await Assert.ThrowsAsync<MTProtoSecurityException>(() => handshake.RunAsync(server.ExchangeAsync, TestContext.Current.CancellationToken));
@@ -49,8 +47,7 @@ public sealed class ClientHandshakeTests
     [Fact]
     public async Task RunAsync_UnknownFingerprint_SecurityError()
     {
-        var random = new ScriptedRandom(SpecSample.Nonce, SpecSample.NewNonce, SpecSample.B, SpecSample.ClientDataPadding);
-        var handshake = new ClientHandshake([TelegramPublicKeys.Test], 2, random, new FakeTimeProvider(LocalNow));
+        var handshake = SampleHandshake(TelegramPublicKeys.Test);
 
         await Assert.ThrowsAsync<MTProtoSecurityException>(() => handshake.RunAsync(new SampleServer().ExchangeAsync, TestContext.Current.CancellationToken));
     }
@@ -58,8 +55,7 @@ public sealed class ClientHandshakeTests
     [Fact]
     public async Task RunAsync_WrongNewNonceHash_SecurityError()
     {
-        var random = new ScriptedRandom(SpecSample.Nonce, SpecSample.NewNonce, SpecSample.B, SpecSample.ClientDataPadding);
-        var handshake = new ClientHandshake([TelegramPublicKeys.Production], 2, random, new FakeTimeProvider(LocalNow));
+        var handshake = SampleHandshake(TelegramPublicKeys.Production);
         var server = new SampleServer { NewNonceHashOverride = new byte[16] };
 
         await Assert.ThrowsAsync<MTProtoSecurityException>(() => handshake.RunAsync(server.ExchangeAsync, TestContext.Current.CancellationToken));
@@ -68,14 +64,17 @@ public sealed class ClientHandshakeTests
     [Fact]
     public async Task RunAsync_TamperedEncryptedAnswer_SecurityError()
     {
-        var random = new ScriptedRandom(SpecSample.Nonce, SpecSample.NewNonce, SpecSample.B, SpecSample.ClientDataPadding);
-        var handshake = new ClientHandshake([TelegramPublicKeys.Production], 2, random, new FakeTimeProvider(LocalNow));
+        var handshake = SampleHandshake(TelegramPublicKeys.Production);
         var answer = Convert.FromHexString(SpecSample.EncryptedAnswer);
         answer[100] ^= 1;
         var server = new SampleServer { EncryptedAnswerOverride = answer };
 
         await Assert.ThrowsAsync<MTProtoSecurityException>(() => handshake.RunAsync(server.ExchangeAsync, TestContext.Current.CancellationToken));
     }
+
+    /// <summary>A client trusting <paramref name="key"/> whose random values are the sample's.</summary>
+    private static ClientHandshake SampleHandshake(RsaPublicKey key) =>
+        new([key], dcId: 2, new ScriptedRandom(SpecSample.Nonce, SpecSample.NewNonce, SpecSample.B, SpecSample.ClientDataPadding), new FakeTimeProvider(LocalNow));
 
     /// <summary>Answers like the server of the spec sample, and records what the client sent.</summary>
     private sealed class SampleServer

@@ -62,6 +62,56 @@ public sealed class TlReaderWriterTests
     }
 
     [Fact]
+    public void ReadPrimitives_AfterWarmUp_AllocateNothing()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var writer = new TlWriter(output);
+        for (var i = 0; i < 100; i++)
+        {
+            writer.WriteInt32(i);
+            writer.WriteInt64(i);
+            writer.WriteDouble(i);
+            writer.WriteBool(i % 2 == 0);
+            writer.WriteInt128(new TlInt128((ulong)i, 1));
+            writer.WriteBytes([1, 2, 3]);
+        }
+
+        writer.Flush();
+        var data = output.WrittenSpan.ToArray();
+        ReadAll(data); // JIT and tiering first
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var sum = ReadAll(data);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.NotEqual(0, sum);
+
+        static long ReadAll(byte[] data)
+        {
+            var reader = new TlReader(data);
+            long sum = 0;
+            while (!reader.IsAtEnd)
+            {
+                sum += reader.ReadInt32() + reader.ReadInt64() + (long)reader.ReadDouble() + (reader.ReadBool() ? 1 : 0)
+                    + (long)reader.ReadInt128().Low + reader.ReadBytesSpan().Length;
+            }
+
+            return sum;
+        }
+    }
+
+    [Fact]
+    public void DeserializeOfT_OtherType_ThrowsWithConstructorId()
+    {
+        var bytes = TlSerializer.ToArray(new PeerUser { UserId = 1 });
+
+        var exception = Assert.Throws<TlDeserializationException>(() => TlSerializer.Deserialize<InputPeerBase>(bytes));
+
+        Assert.Equal(PeerUser.TlConstructorId, exception.ConstructorId);
+    }
+
+    [Fact]
     public void Deserialize_UnknownConstructor_ThrowsWithIdAndOffset()
     {
         var exception = Assert.Throws<TlDeserializationException>(() => TlSerializer.Deserialize(Convert.FromHexString("efbeadde")));

@@ -1,0 +1,120 @@
+using Channel.MTProto.Client;
+using Channel.MTProto.Messaging;
+using Channel.MTProto.Peers;
+using Channel.MTProto.Tl.Api;
+using TlMessage = Channel.MTProto.Tl.Api.Message;
+
+namespace Channel.MTProto;
+
+/// <summary>Messaging: send text (idempotent through the caller's random_id), mark read; help.getConfig limits cached.</summary>
+internal sealed partial class TelegramUserClient
+{
+    private readonly Lock _configLock = new();
+    private Task<Config>? _config;
+
+    /// <summary>messages.sendMessage.</summary>
+    /// <param name="peer">A user, basic group or channel whose access hash is cached.</param>
+    /// <param name="text">The text (at most message_length_max UTF-16 code units).</param>
+    /// <param name="randomId">
+    /// Chosen by the caller and kept with the outgoing message, so a retry after a crash or timeout reuses it and
+    /// Telegram stores the message once.
+    /// </param>
+    /// <param name="replyToMessageId">The message in the same chat this one answers.</param>
+    /// <param name="cancellationToken">Cancels the call (the message may still have been sent: retry with the same random id).</param>
+    /// <exception cref="MessageTooLongException">The text exceeds message_length_max (checked before sending).</exception>
+    /// <exception cref="PeerNotCachedException">The peer's access hash is unknown.</exception>
+    /// <exception cref="FloodWaitException">FLOOD_WAIT_X or SLOWMODE_WAIT_X not slept through by the policy.</exception>
+    public async Task<SentMessage> SendTextAsync(PeerId peer, string text, long randomId, int? replyToMessageId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        var inputPeer = GetInputPeer(peer);
+        var maxLength = (await GetConfigAsync(cancellationToken).ConfigureAwait(false)).MessageLengthMax;
+        if (text.Length > maxLength)
+        {
+            throw new MessageTooLongException(text.Length, maxLength);
+        }
+
+        var request = new Messages.SendMessage
+        {
+            Peer = inputPeer,
+            Message = text,
+            RandomId = randomId,
+            ReplyTo = replyToMessageId is { } replyTo ? new InputReplyToMessage { ReplyToMsgId = replyTo } : null,
+        };
+
+        UpdatesBase result;
+        try
+        {
+            result = await InvokeAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TelegramRpcException ex) when (ex.ErrorName == "MESSAGE_TOO_LONG")
+        {
+            throw new MessageTooLongException(text.Length, maxLength, ex);
+        }
+
+        OnRpcUpdates(result);
+        return FindSentMessage(peer, randomId, result);
+    }
+
+    /// <summary>Marks everything up to <paramref name="maxId"/> in <paramref name="peer"/> as read (messages.readHistory / channels.readHistory).</summary>
+    public async Task MarkReadAsync(PeerId peer, int maxId, CancellationToken cancellationToken = default)
+    {
+        if (peer.Kind == PeerKind.Channel)
+        {
+            await InvokeAsync(new Channels.ReadHistory { Channel = _peers.GetInputChannel(peer.Id), MaxId = maxId }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var affected = await InvokeAsync(new Messages.ReadHistory { Peer = GetInputPeer(peer), MaxId = maxId }, cancellationToken).ConfigureAwait(false);
+        OnRpcAffectedMessages(affected);
+    }
+
+    /// <summary>help.getConfig, fetched once per client (a failed fetch is retried on the next call).</summary>
+    internal Task<Config> GetConfigAsync(CancellationToken cancellationToken)
+    {
+        lock (_configLock)
+        {
+            if (_config is null || _config.IsFaulted || _config.IsCanceled)
+            {
+                _config = FetchConfigAsync(cancellationToken);
+            }
+
+            return _config;
+        }
+    }
+
+    private async Task<Config> FetchConfigAsync(CancellationToken cancellationToken) =>
+        await InvokeAsync(new Help.GetConfig(), cancellationToken).ConfigureAwait(false) as Config
+        ?? throw new InvalidOperationException("help.getConfig returned no config.");
+
+    /// <summary>
+    /// The id and date of the message just sent: updateShortSentMessage carries them; an updates box pairs our random_id
+    /// with the id (updateMessageID) and carries the message itself (updateNewMessage / updateNewChannelMessage).
+    /// </summary>
+    private static SentMessage FindSentMessage(PeerId peer, long randomId, UpdatesBase result)
+    {
+        if (result is UpdateShortSentMessage shortSent)
+        {
+            return new SentMessage(new MessageKey(peer, shortSent.Id), DateTimeOffset.FromUnixTimeSeconds(shortSent.Date));
+        }
+
+        var (updates, date) = result switch
+        {
+            UpdatesConstructor box => (box.Updates, box.Date),
+            UpdatesCombined combined => (combined.Updates, combined.Date),
+            UpdateShort single => ([single.Update], single.Date),
+            _ => ((IReadOnlyList<UpdateBase>)[], 0),
+        };
+        int? id = updates.OfType<UpdateMessageID>().FirstOrDefault(u => u.RandomId == randomId)?.Id;
+        var message = updates
+            .Select(update => update switch
+            {
+                UpdateNewMessage { Message: TlMessage m } => m,
+                UpdateNewChannelMessage { Message: TlMessage m } => m,
+                _ => null,
+            })
+            .FirstOrDefault(m => m is not null && (id is null ? m.Out : m.Id == id));
+        var messageId = id ?? message?.Id ?? throw new InvalidOperationException($"Telegram's answer to sendMessage ({result.GetType().Name}) names no message.");
+        return new SentMessage(new MessageKey(peer, messageId), DateTimeOffset.FromUnixTimeSeconds(message?.Date ?? date));
+    }
+}

@@ -1,0 +1,62 @@
+using Channel.MTProto.Client;
+using Channel.MTProto.Login;
+using Channel.MTProto.Peers;
+using Channel.MTProto.Tl.Api;
+
+namespace Channel.MTProto;
+
+/// <summary>Identity and peers: GetMe, resolving usernames and phones, InputPeers from cached access hashes.</summary>
+internal sealed partial class TelegramUserClient
+{
+    /// <summary>users.getUsers([inputUserSelf]): the logged-in account.</summary>
+    public async Task<TelegramUser> GetMeAsync(CancellationToken cancellationToken = default)
+    {
+        var users = await InvokeAsync(new Users.GetUsers { Id = [new InputUserSelf()] }, cancellationToken).ConfigureAwait(false);
+        var me = users.OfType<User>().FirstOrDefault() ?? throw new InvalidOperationException("Telegram returned no user for inputUserSelf.");
+        if (Session.UserId != me.Id)
+        {
+            Session.UserId = me.Id;
+        }
+
+        return ToTelegramUser(me);
+    }
+
+    /// <summary>contacts.resolveUsername; the result (and its access hash) is cached.</summary>
+    /// <returns>The peer, or null when no one has this username.</returns>
+    public async Task<CachedPeer?> ResolveUsernameAsync(string username, CancellationToken cancellationToken = default)
+    {
+        var name = PeerCache.NormalizeUsername(username) ?? throw new ArgumentException("The username is empty.", nameof(username));
+        try
+        {
+            var resolved = await InvokeAsync(new Contacts.ResolveUsername { Username = name }, cancellationToken).ConfigureAwait(false);
+            return CachedPeerOf(resolved);
+        }
+        catch (TelegramRpcException ex) when (ex.ErrorName is "USERNAME_NOT_OCCUPIED" or "USERNAME_INVALID")
+        {
+            return null;
+        }
+    }
+
+    /// <summary>contacts.resolvePhone; the result is cached.</summary>
+    /// <returns>The user, or null when the phone has no account or hides it.</returns>
+    public async Task<CachedPeer?> ResolvePhoneAsync(string phone, CancellationToken cancellationToken = default)
+    {
+        var digits = PeerCache.NormalizePhone(phone) ?? throw new ArgumentException("The phone number has no digits.", nameof(phone));
+        try
+        {
+            var resolved = await InvokeAsync(new Contacts.ResolvePhone { Phone = digits }, cancellationToken).ConfigureAwait(false);
+            return CachedPeerOf(resolved);
+        }
+        catch (TelegramRpcException ex) when (ex.ErrorName is "PHONE_NOT_OCCUPIED" or "PHONE_NUMBER_INVALID")
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The InputPeer for <paramref name="peer"/> (inputPeerSelf for the account itself).</summary>
+    /// <exception cref="PeerNotCachedException">Its access hash is unknown: resolve it first.</exception>
+    public InputPeerBase GetInputPeer(PeerId peer) => _peers.GetInputPeer(peer, Session.UserId);
+
+    private CachedPeer? CachedPeerOf(Contacts.ResolvedPeerBase resolved) =>
+        resolved is Contacts.ResolvedPeer { Peer: { } peer } && _peers.TryGet(PeerId.From(peer), out var cached) ? cached : null;
+}
