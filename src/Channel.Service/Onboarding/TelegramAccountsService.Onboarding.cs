@@ -11,10 +11,10 @@ namespace Channel.Service.Grpc;
 internal sealed partial class TelegramAccountsService
 {
     public override async Task<SendCodeResponse> SendCode(SendCodeRequest request, ServerCallContext context) =>
-        ToProto(await UseCase<SendCodeUseCase>(context).ExecuteAsync(request.AccountId, context.CancellationToken));
+        ToProto(await UseCase<SendCodeUseCase>(context).SendAsync(request.AccountId, context.CancellationToken));
 
     public override async Task<SendCodeResponse> ResendCode(ResendCodeRequest request, ServerCallContext context) =>
-        ToProto(await UseCase<ResendCodeUseCase>(context).ExecuteAsync(request.AccountId, context.CancellationToken));
+        ToProto(await UseCase<SendCodeUseCase>(context).ResendAsync(request.AccountId, context.CancellationToken));
 
     public override async Task<VerifyCodeResponse> VerifyCode(VerifyCodeRequest request, ServerCallContext context)
     {

@@ -14,27 +14,13 @@ internal sealed record CodeVerifiedResult(TelegramAccount Account, bool Password
 /// auth.signIn with the operator's code: Active, or PasswordRequired for 2FA. At most <c>Onboarding:MaxWrongCodes</c>
 /// wrong codes per sent code; the last one cancels the code (status back to Pending). The code lives only in this call.
 /// </summary>
-internal sealed class VerifyCodeUseCase
+internal sealed class VerifyCodeUseCase(
+    LoginStepRunner runner, ChannelDbContext db, OnboardingAudit audit, TelegramSettings settings, TimeProvider time)
 {
     private const int MaxCodeLength = 16;
 
     private static readonly LoginStepRules Rules = new(
         "verify a login code", [AccountStatus.CodeSent], OnboardingEvent.LoginFailed, ReuseSessionFrom: [AccountStatus.CodeSent]);
-
-    private readonly LoginStepRunner _runner;
-    private readonly ChannelDbContext _db;
-    private readonly OnboardingAudit _audit;
-    private readonly TelegramSettings _settings;
-    private readonly TimeProvider _time;
-
-    public VerifyCodeUseCase(LoginStepRunner runner, ChannelDbContext db, OnboardingAudit audit, TelegramSettings settings, TimeProvider time)
-    {
-        _runner = runner;
-        _db = db;
-        _audit = audit;
-        _settings = settings;
-        _time = time;
-    }
 
     public Task<CodeVerifiedResult> ExecuteAsync(string accountId, string? code, CancellationToken cancellationToken)
     {
@@ -44,7 +30,7 @@ internal sealed class VerifyCodeUseCase
             throw new RequestValidationException([new FieldViolation("code", $"must be the login code: 1 to {MaxCodeLength} digits.")]);
         }
 
-        return _runner.RunAsync(accountId, Rules, async (step, ct) =>
+        return runner.RunAsync(accountId, Rules, async (step, ct) =>
         {
             var account = step.Account;
             SignInResult result;
@@ -55,7 +41,7 @@ internal sealed class VerifyCodeUseCase
             catch (LoginException exception) when (exception.Failure == LoginFailure.PhoneCodeInvalid)
             {
                 step.FailureEvent = OnboardingEvent.CodeWrong;
-                step.AttemptsLeft = Math.Max(0, _settings.MaxWrongCodes - 1 - await OnboardingAudit.CountWrongCodesAsync(_db, account.Id, ct));
+                step.AttemptsLeft = Math.Max(0, settings.MaxWrongCodes - 1 - await OnboardingAudit.CountWrongCodesAsync(db, account.Id, ct));
                 if (step.AttemptsLeft == 0)
                 {
                     await CancelAfterTooManyWrongCodesAsync(step, ct);
@@ -72,16 +58,16 @@ internal sealed class VerifyCodeUseCase
             switch (result)
             {
                 case SignedIn signedIn:
-                    await _runner.SaveNowAsync(step);
-                    account.AcceptCode(ToIdentity(signedIn.User), step.Client.Session.MainDcId, _time);
-                    await _db.SaveChangesAsync(ct);
-                    await _audit.RecordAsync(account, OnboardingEvent.Activated, OnboardingOutcome.Succeeded);
+                    await runner.SaveNowAsync(step);
+                    account.AcceptCode(ToIdentity(signedIn.User), step.Client.Session.MainDcId, time);
+                    await db.SaveChangesAsync(ct);
+                    await audit.RecordAsync(account, OnboardingEvent.Activated, OnboardingOutcome.Succeeded);
                     return new CodeVerifiedResult(account, false, null);
                 case PasswordRequired passwordRequired:
-                    await _runner.SaveNowAsync(step);
-                    account.RequirePassword(_time);
-                    await _db.SaveChangesAsync(ct);
-                    await _audit.RecordAsync(account, OnboardingEvent.PasswordRequired, OnboardingOutcome.Succeeded);
+                    await runner.SaveNowAsync(step);
+                    account.RequirePassword(time);
+                    await db.SaveChangesAsync(ct);
+                    await audit.RecordAsync(account, OnboardingEvent.PasswordRequired, OnboardingOutcome.Succeeded);
                     return new CodeVerifiedResult(account, true, passwordRequired.Hint);
                 default:
                     throw new InvalidOperationException($"Unexpected sign-in result {result.GetType().Name}.");
@@ -104,33 +90,20 @@ internal sealed class VerifyCodeUseCase
         }
 
         step.ForgetSession = true;
-        step.Account.CancelLogin(_time);
-        await _db.SaveChangesAsync(cancellationToken);
-        await _audit.RecordAsync(step.Account, OnboardingEvent.LoginCancelled, OnboardingOutcome.Rejected, "TOO_MANY_WRONG_CODES");
+        step.Account.CancelLogin(time);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(step.Account, OnboardingEvent.LoginCancelled, OnboardingOutcome.Rejected, "TOO_MANY_WRONG_CODES");
     }
 }
 
 /// <summary>The 2FA step: SRP proof via auth.checkPassword. From PasswordRequired to Active. The password lives only in this call.</summary>
-internal sealed class SubmitPasswordUseCase
+internal sealed class SubmitPasswordUseCase(LoginStepRunner runner, ChannelDbContext db, OnboardingAudit audit, TimeProvider time)
 {
     private const int MaxPasswordLength = 256;
 
     private static readonly LoginStepRules Rules = new(
         "check the two-step verification password", [AccountStatus.PasswordRequired], OnboardingEvent.PasswordWrong,
         ReuseSessionFrom: [AccountStatus.PasswordRequired]);
-
-    private readonly LoginStepRunner _runner;
-    private readonly ChannelDbContext _db;
-    private readonly OnboardingAudit _audit;
-    private readonly TimeProvider _time;
-
-    public SubmitPasswordUseCase(LoginStepRunner runner, ChannelDbContext db, OnboardingAudit audit, TimeProvider time)
-    {
-        _runner = runner;
-        _db = db;
-        _audit = audit;
-        _time = time;
-    }
 
     public Task<TelegramAccount> ExecuteAsync(string accountId, string? password, CancellationToken cancellationToken)
     {
@@ -139,14 +112,14 @@ internal sealed class SubmitPasswordUseCase
             throw new RequestValidationException([new FieldViolation("password", $"must be the two-step verification password: 1 to {MaxPasswordLength} characters.")]);
         }
 
-        return _runner.RunAsync(accountId, Rules, async (step, ct) =>
+        return runner.RunAsync(accountId, Rules, async (step, ct) =>
         {
             var account = step.Account;
             var signedIn = await step.Client.CheckPasswordAsync(password.AsSpan(), ct);
-            await _runner.SaveNowAsync(step);
-            account.AcceptPassword(VerifyCodeUseCase.ToIdentity(signedIn.User), step.Client.Session.MainDcId, _time);
-            await _db.SaveChangesAsync(ct);
-            await _audit.RecordAsync(account, OnboardingEvent.Activated, OnboardingOutcome.Succeeded);
+            await runner.SaveNowAsync(step);
+            account.AcceptPassword(VerifyCodeUseCase.ToIdentity(signedIn.User), step.Client.Session.MainDcId, time);
+            await db.SaveChangesAsync(ct);
+            await audit.RecordAsync(account, OnboardingEvent.Activated, OnboardingOutcome.Succeeded);
             return account;
         }, cancellationToken);
     }

@@ -23,7 +23,6 @@ internal static class TelegramServiceCollectionExtensions
         services.AddScoped<LoginStepRunner>();
         services.AddScoped<SendCodeRateLimit>();
         services.AddScoped<SendCodeUseCase>();
-        services.AddScoped<ResendCodeUseCase>();
         services.AddScoped<VerifyCodeUseCase>();
         services.AddScoped<SubmitPasswordUseCase>();
         services.AddScoped<LogOutUseCase>();
