@@ -10,6 +10,8 @@ namespace Channel.Service.Telegram;
 internal sealed class TelegramClientFactory(
     TelegramSettings settings, TelegramConnectivity connectivity, ILoggerFactory loggerFactory, TimeProvider time)
 {
+    private static readonly TimeSpan DefaultConnectTimeout = new MTProtoClientOptions().ConnectTimeout;
+
     public async Task<TelegramUserClient> CreateAsync(int apiId, string apiHash, MTProtoSessionState session, CancellationToken cancellationToken)
     {
         var endpoints = await connectivity.GetAsync(cancellationToken);
@@ -18,6 +20,8 @@ internal sealed class TelegramClientFactory(
             DataCenters = endpoints.DataCenters,
             ServerPublicKeys = endpoints.ServerPublicKeys,
             Transport = settings.Transport,
+            RequestTimeout = settings.RequestTimeout,
+            ConnectTimeout = settings.RequestTimeout < DefaultConnectTimeout ? settings.RequestTimeout : DefaultConnectTimeout,
             ApiId = apiId,
         };
         var client = new MTProtoClient(options, session, loggerFactory, time);

@@ -16,6 +16,7 @@ internal sealed class TelegramSettings
     public const string PublicKeysKey = "Telegram:PublicKeys";
     public const string SandboxKey = "Telegram:Sandbox";
     public const string TransportKey = "Telegram:Transport";
+    public const string RequestTimeoutKey = "Telegram:RequestTimeout";
     public const string MaxWrongCodesKey = "Onboarding:MaxWrongCodes";
     public const string SendCodeLimitKey = "Onboarding:SendCodeLimit";
     public const string SendCodeWindowKey = "Onboarding:SendCodeWindow";
@@ -31,6 +32,9 @@ internal sealed class TelegramSettings
     public required bool Sandbox { get; init; }
 
     public required TransportKind Transport { get; init; }
+
+    /// <summary>How long one Telegram call may take, connecting included, before the RPC fails with UNAVAILABLE.</summary>
+    public required TimeSpan RequestTimeout { get; init; }
 
     /// <summary>Wrong codes accepted per sent code; the next wrong one cancels the code.</summary>
     public required int MaxWrongCodes { get; init; }
@@ -50,9 +54,10 @@ internal sealed class TelegramSettings
             DataCenters = LoadEndpoints(configuration),
             ServerPublicKeys = LoadPublicKeys(configuration),
             Transport = ParseTransport(configuration[TransportKey]),
+            RequestTimeout = ParseDuration(configuration[RequestTimeoutKey], RequestTimeoutKey, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)),
             MaxWrongCodes = ParseInt(configuration, MaxWrongCodesKey, defaultValue: 5, min: 1, max: 100),
             SendCodeLimit = ParseInt(configuration, SendCodeLimitKey, defaultValue: 5, min: 1, max: 10_000),
-            SendCodeWindow = ParseWindow(configuration[SendCodeWindowKey]),
+            SendCodeWindow = ParseDuration(configuration[SendCodeWindowKey], SendCodeWindowKey, TimeSpan.FromHours(1), TimeSpan.FromDays(7)),
         };
     }
 
@@ -184,15 +189,15 @@ internal sealed class TelegramSettings
             : throw new InvalidConfigurationException(key, string.Create(CultureInfo.InvariantCulture, $"expected a whole number from {min} to {max}."));
     }
 
-    private static TimeSpan ParseWindow(string? text)
+    private static TimeSpan ParseDuration(string? text, string key, TimeSpan defaultValue, TimeSpan max)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            return TimeSpan.FromHours(1);
+            return defaultValue;
         }
 
-        return TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var window) && window > TimeSpan.Zero && window <= TimeSpan.FromDays(7)
-            ? window
-            : throw new InvalidConfigurationException(SendCodeWindowKey, "expected a duration such as 01:00:00 (more than zero, at most 7 days).");
+        return TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero && value <= max
+            ? value
+            : throw new InvalidConfigurationException(key, string.Create(CultureInfo.InvariantCulture, $"expected a duration such as {defaultValue:c} (more than zero, at most {max:c})."));
     }
 }

@@ -157,7 +157,27 @@ public sealed class ConfiguredTelegramTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task SendCode_TelegramUnreachable_Unavailable()
+    {
+        // A loopback port nobody listens on any more.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var host = await OnboardingHost.StartAsync(
+            _dataDirectory, _logs, $"--Telegram:Endpoints:0=2>127.0.0.1:{port}", _arguments[^2], "--Telegram:RequestTimeout=00:00:02");
+        var account = await host.CreateAccountAsync("+99966 2 1006");
+
+        var info = await OnboardingAssert.FailsAsync(StatusCode.Unavailable, "TELEGRAM_UNREACHABLE", () =>
+            host.Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal("2", info.Metadata["dc"]);
+        Assert.Equal(AccountStatus.Pending, (await host.Client.GetAccountAsync(new GetAccountRequest { AccountId = account.Id }, cancellationToken: Ct)).Status);
+    }
+
     [Theory]
+    [InlineData("--Telegram:RequestTimeout=0", "Telegram:RequestTimeout")]
     [InlineData("--Telegram:Endpoints:0=127.0.0.1:4430", "Telegram:Endpoints:0")]
     [InlineData("--Telegram:Endpoints:0=x>127.0.0.1:4430", "Telegram:Endpoints:0")]
     [InlineData("--Telegram:PublicKeys:0=/nonexistent/key.pem", "Telegram:PublicKeys:0")]

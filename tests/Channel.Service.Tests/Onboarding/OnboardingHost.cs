@@ -118,7 +118,11 @@ public sealed class SandboxHostFixture : IAsyncLifetime
 
 internal static class SandboxServices
 {
-    /// <summary>The world of the sandbox host's in-process emulator (users, codes, flood rules).</summary>
+    /// <summary>The sandbox host's in-process emulator.</summary>
+    public static Channel.MTProto.Emulator.TelegramEmulator GetSandboxEmulator(this IServiceProvider services) =>
+        services.GetRequiredService<service::Channel.Service.Sandbox.SandboxEmulator>().Emulator;
+
+    /// <summary>Its world (users, codes, flood rules).</summary>
     public static Channel.MTProto.Emulator.World.EmulatorWorld GetSandboxWorld(this IServiceProvider services) =>
-        services.GetRequiredService<service::Channel.Service.Sandbox.SandboxEmulator>().Emulator.World;
+        services.GetSandboxEmulator().World;
 }

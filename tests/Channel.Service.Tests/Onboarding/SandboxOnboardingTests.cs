@@ -28,6 +28,15 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
     private EmulatorWorld World => _host.Services.GetSandboxWorld();
 
     [Fact]
+    public void Start_SandboxMode_LogsTheEmulatorControlAddressOnce()
+    {
+        var control = _host.Services.GetSandboxEmulator().ControlAddress;
+
+        Assert.NotNull(control);
+        Assert.Single(fixture.Logs.Messages, m => m.Contains("Sandbox mode", StringComparison.Ordinal) && m.Contains(control.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SendCodeThenVerifyCode_TestNumber_AccountActiveWithIdentity()
     {
         var account = await _host.CreateAccountAsync("+99966 2 0001");
