@@ -1,6 +1,7 @@
 using Channel.MTProto.Client;
 using Channel.MTProto.Login;
 using Channel.MTProto.Peers;
+using Channel.MTProto.Tl;
 using Channel.MTProto.Tl.Api;
 
 namespace Channel.MTProto;
@@ -23,40 +24,35 @@ internal sealed partial class TelegramUserClient
 
     /// <summary>contacts.resolveUsername; the result (and its access hash) is cached.</summary>
     /// <returns>The peer, or null when no one has this username.</returns>
-    public async Task<CachedPeer?> ResolveUsernameAsync(string username, CancellationToken cancellationToken = default)
+    public Task<CachedPeer?> ResolveUsernameAsync(string username, CancellationToken cancellationToken = default)
     {
         var name = PeerCache.NormalizeUsername(username) ?? throw new ArgumentException("The username is empty.", nameof(username));
-        try
-        {
-            var resolved = await InvokeAsync(new Contacts.ResolveUsername { Username = name }, cancellationToken).ConfigureAwait(false);
-            return CachedPeerOf(resolved);
-        }
-        catch (TelegramRpcException ex) when (ex.ErrorName is "USERNAME_NOT_OCCUPIED" or "USERNAME_INVALID")
-        {
-            return null;
-        }
+        return ResolveAsync(new Contacts.ResolveUsername { Username = name }, "USERNAME_NOT_OCCUPIED", "USERNAME_INVALID", cancellationToken);
     }
 
     /// <summary>contacts.resolvePhone; the result is cached.</summary>
     /// <returns>The user, or null when the phone has no account or hides it.</returns>
-    public async Task<CachedPeer?> ResolvePhoneAsync(string phone, CancellationToken cancellationToken = default)
+    public Task<CachedPeer?> ResolvePhoneAsync(string phone, CancellationToken cancellationToken = default)
     {
         var digits = PeerCache.NormalizePhone(phone) ?? throw new ArgumentException("The phone number has no digits.", nameof(phone));
-        try
-        {
-            var resolved = await InvokeAsync(new Contacts.ResolvePhone { Phone = digits }, cancellationToken).ConfigureAwait(false);
-            return CachedPeerOf(resolved);
-        }
-        catch (TelegramRpcException ex) when (ex.ErrorName is "PHONE_NOT_OCCUPIED" or "PHONE_NUMBER_INVALID")
-        {
-            return null;
-        }
+        return ResolveAsync(new Contacts.ResolvePhone { Phone = digits }, "PHONE_NOT_OCCUPIED", "PHONE_NUMBER_INVALID", cancellationToken);
     }
 
     /// <summary>The InputPeer for <paramref name="peer"/> (inputPeerSelf for the account itself).</summary>
     /// <exception cref="PeerNotCachedException">Its access hash is unknown: resolve it first.</exception>
     public InputPeerBase GetInputPeer(PeerId peer) => _peers.GetInputPeer(peer, Session.UserId);
 
-    private CachedPeer? CachedPeerOf(Contacts.ResolvedPeerBase resolved) =>
-        resolved is Contacts.ResolvedPeer { Peer: { } peer } && _peers.TryGet(PeerId.From(peer), out var cached) ? cached : null;
+    /// <summary>Runs a contacts.resolve* call (InvokeAsync caches its users/chats) and returns the resolved peer; null for "no one".</summary>
+    private async Task<CachedPeer?> ResolveAsync(ITlMethod<Contacts.ResolvedPeerBase> request, string notFound, string invalid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var resolved = await InvokeAsync(request, cancellationToken).ConfigureAwait(false);
+            return resolved is Contacts.ResolvedPeer { Peer: { } peer } && _peers.TryGet(PeerId.From(peer), out var cached) ? cached : null;
+        }
+        catch (TelegramRpcException ex) when (ex.ErrorName == notFound || ex.ErrorName == invalid)
+        {
+            return null;
+        }
+    }
 }

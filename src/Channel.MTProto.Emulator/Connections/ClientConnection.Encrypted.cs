@@ -212,11 +212,14 @@ internal sealed partial class ClientConnection
         }
 
         pass.Unanswered.Add(msgId);
+        // The timer starts now, before the acknowledgement goes out, so a test that sees the ack and then advances
+        // a fake clock is sure to release the answer.
+        var delayed = Task.Delay(delay, _dc.Emulator.Time, CancellationToken.None);
         _ = Task.Run(
             async () =>
             {
                 var answer = await AnswerAsync(context, body, CancellationToken.None);
-                await Task.Delay(delay, _dc.Emulator.Time, CancellationToken.None);
+                await delayed;
                 session.Enqueue(answer);
                 await _dc.FlushAsync(session);
             },

@@ -13,7 +13,7 @@ namespace Channel.MTProto.Emulator.Control;
 
 /// <summary>
 /// The sandbox's HTTP+JSON control API on loopback (Kestrel minimal API): create users, read login codes, send
-/// messages as a user, list received messages, revoke sessions, inject flood waits, drop connections. Every route
+/// messages as a user, list received messages, revoke sessions, inject flood waits and other rpc_errors, drop connections. Every route
 /// and its errors are documented in the emulator README. Errors are <c>{"error": "..."}</c> with 400 (invalid input),
 /// 404 (unknown user / no code) or 409 (phone or username taken).
 /// </summary>
@@ -84,6 +84,16 @@ internal sealed class ControlApi : IAsyncDisposable
             var count = body.Count ?? 1;
             world.InjectFlood(method, seconds, count, body.Phone);
             return Results.Json(new FloodResponse(method, seconds, count, body.Phone is not null));
+        }));
+
+        app.MapPost("/faults/error", (HttpRequest request) => HandleAsync<ErrorRequest>(request, body =>
+        {
+            var method = Required(body.Method, "method");
+            var error = Required(body.Error, "error");
+            var code = body.Code ?? throw Invalid("code is required.");
+            var count = body.Count ?? 1;
+            world.InjectError(method, code, error, count, body.Phone);
+            return Results.Json(new ErrorInjectedResponse(method, code, error, count, body.Phone is not null));
         }));
 
         app.MapPost("/faults/drop", (HttpRequest request) => HandleAsync<DropRequest>(request, body =>
@@ -163,6 +173,8 @@ internal sealed class ControlApi : IAsyncDisposable
 
     private sealed record FloodResponse(string Method, int Seconds, int Count, bool PerUser);
 
+    private sealed record ErrorInjectedResponse(string Method, int Code, string Error, int Count, bool PerUser);
+
     private sealed record DropResponse(int? DcId);
 
     private sealed record ErrorResponse(string Error);
@@ -198,6 +210,19 @@ internal sealed class ControlApi : IAsyncDisposable
         public string? Method { get; set; }
 
         public int? Seconds { get; set; }
+
+        public int? Count { get; set; }
+
+        public string? Phone { get; set; }
+    }
+
+    private sealed class ErrorRequest
+    {
+        public string? Method { get; set; }
+
+        public int? Code { get; set; }
+
+        public string? Error { get; set; }
 
         public int? Count { get; set; }
 

@@ -181,7 +181,7 @@ public sealed partial class EmulatorWorld
                 throw new RpcErrorException(400, "PHONE_CODE_INVALID");
             }
 
-            if (string.IsNullOrWhiteSpace(firstName) || firstName.Length > 64)
+            if (string.IsNullOrWhiteSpace(firstName) || firstName.Length > MaxNameLength)
             {
                 throw new RpcErrorException(400, "FIRSTNAME_INVALID");
             }
@@ -189,6 +189,11 @@ public sealed partial class EmulatorWorld
             if (_usersByPhone.ContainsKey(login.Phone))
             {
                 throw new RpcErrorException(400, "PHONE_NUMBER_OCCUPIED");
+            }
+
+            if (lastName.Length > MaxNameLength)
+            {
+                throw new RpcErrorException(400, "LASTNAME_INVALID");
             }
 
             _codesByHash.Remove(login.Hash);

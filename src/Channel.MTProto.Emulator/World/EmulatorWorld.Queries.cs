@@ -179,7 +179,7 @@ public sealed partial class EmulatorWorld
             var all = self.Messages.GroupBy(m => m.PeerId).Select(chat => chat.MaxBy(m => m.Id)!).OrderByDescending(m => m.Id).ToList();
             var page = all
                 .Where(top => (offsetId <= 0 || top.Id < offsetId) && (offsetId > 0 || offsetDate <= 0 || top.Date < offsetDate))
-                .Take(Math.Clamp(limit, 1, 100))
+                .Take(PageSize(limit))
                 .ToList();
             var dialogs = page.Select(top => (DialogBase)new Dialog
             {
@@ -214,7 +214,7 @@ public sealed partial class EmulatorWorld
                 : 0;
             start = start < 0 ? chat.Count : start;
             start = Math.Max(0, start + addOffset);
-            var page = chat.Skip(start).Take(Math.Clamp(limit, 1, 100))
+            var page = chat.Skip(start).Take(PageSize(limit))
                 .Where(m => (maxId <= 0 || m.Id < maxId) && (minId <= 0 || m.Id > minId))
                 .Select(m => (MessageBase)WorldTl.Message(m))
                 .ToArray();
@@ -237,6 +237,9 @@ public sealed partial class EmulatorWorld
 
     private User[] UsersLocked(IEnumerable<long> ids, long viewerId)
         => ids.Distinct().Where(_usersById.ContainsKey).Select(id => WorldTl.User(_usersById[id], viewerId)).ToArray();
+
+    /// <summary>limit as Telegram treats it: at most 100, and 0 (or less) means the most.</summary>
+    private static int PageSize(int limit) => limit is > 0 and < 100 ? limit : 100;
 
     private static int UnreadCountLocked(WorldUser user)
         => user.Messages.Count(m => !m.Out && m.Id > user.ReadInboxMaxId.GetValueOrDefault(m.PeerId));

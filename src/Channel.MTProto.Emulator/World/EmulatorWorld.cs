@@ -15,6 +15,8 @@ namespace Channel.MTProto.Emulator.World;
 public sealed partial class EmulatorWorld
 {
     private const int SrpGenerator = 3;
+    private const int MaxNameLength = 64;
+    private const int MaxPasswordLength = 256;
 
     private readonly Lock _lock = new();
     private readonly TelegramEmulator _emulator;
@@ -22,7 +24,7 @@ public sealed partial class EmulatorWorld
     private readonly Dictionary<long, WorldUser> _usersById = [];
     private readonly Dictionary<string, WorldUser> _usersByPhone = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WorldUser> _usersByUsername = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<FloodRule> _floodRules = [];
+    private readonly List<InjectedError> _injectedErrors = [];
 
     internal EmulatorWorld(TelegramEmulator emulator, WorldOptions options, WorldSnapshot? snapshot)
     {
@@ -43,9 +45,14 @@ public sealed partial class EmulatorWorld
     {
         ArgumentNullException.ThrowIfNull(user);
         var phone = NormalizePhone(user.Phone) ?? throw new EmulatorWorldException(EmulatorWorldError.Invalid, "phone must be 5 to 15 digits (an optional '+' and separators allowed).");
-        if (string.IsNullOrWhiteSpace(user.FirstName) || user.FirstName.Length > 64)
+        if (string.IsNullOrWhiteSpace(user.FirstName) || user.FirstName.Length > MaxNameLength)
         {
-            throw new EmulatorWorldException(EmulatorWorldError.Invalid, "firstName is required (at most 64 characters).");
+            throw new EmulatorWorldException(EmulatorWorldError.Invalid, $"firstName is required (at most {MaxNameLength} characters).");
+        }
+
+        if (user.LastName is { Length: > MaxNameLength } || user.Password is { Length: > MaxPasswordLength } || user.PasswordHint is { Length: > MaxNameLength })
+        {
+            throw new EmulatorWorldException(EmulatorWorldError.Invalid, $"lastName and passwordHint take at most {MaxNameLength} characters, password at most {MaxPasswordLength}.");
         }
 
         if (user.Username is { } username && !IsValidUsername(username))
@@ -117,37 +124,53 @@ public sealed partial class EmulatorWorld
     /// </summary>
     public void InjectFlood(string method, int seconds, int count, string? user = null)
     {
-        if (string.IsNullOrWhiteSpace(method) || seconds < 0 || count <= 0)
+        if (seconds < 0)
         {
-            throw new EmulatorWorldException(EmulatorWorldError.Invalid, "method is required, seconds ≥ 0 and count > 0.");
+            throw new EmulatorWorldException(EmulatorWorldError.Invalid, "seconds must be ≥ 0.");
+        }
+
+        InjectError(method, 420, "FLOOD_WAIT_" + seconds.ToString(CultureInfo.InvariantCulture), count, user);
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> calls of <paramref name="method"/> get rpc_error
+    /// <paramref name="code"/> <paramref name="error"/> (e.g. 500 AUTH_RESTART, 420 SLOWMODE_WAIT_10, 400 PEER_FLOOD);
+    /// only the given user's calls when <paramref name="user"/> is set. Rules apply in the order they were added.
+    /// </summary>
+    public void InjectError(string method, int code, string error, int count = 1, string? user = null)
+    {
+        if (string.IsNullOrWhiteSpace(method) || count <= 0 || code is < 300 or > 599
+            || string.IsNullOrEmpty(error) || error.Length > 64 || !error.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_'))
+        {
+            throw new EmulatorWorldException(EmulatorWorldError.Invalid, "method is required, count > 0, code 300–599 and error like FLOOD_WAIT_30 (A–Z, 0–9, _).");
         }
 
         lock (_lock)
         {
             var phone = user is null ? null : ResolveLocked(user).Phone;
-            _floodRules.Add(new FloodRule(method.Trim(), seconds, phone) { Remaining = count });
+            _injectedErrors.Add(new InjectedError(method.Trim(), code, error, phone) { Remaining = count });
         }
     }
 
-    /// <summary>Throws 420 FLOOD_WAIT_X when an injected rule matches this call (and counts it down).</summary>
-    internal void CheckFlood(string method, string? phone)
+    /// <summary>Throws the first injected error that matches this call (and counts it down).</summary>
+    internal void ThrowInjectedError(string method, string? phone)
     {
         lock (_lock)
         {
-            var index = _floodRules.FindIndex(rule => string.Equals(rule.Method, method, StringComparison.OrdinalIgnoreCase)
-                                                      && (rule.Phone is null || rule.Phone == phone));
+            var index = _injectedErrors.FindIndex(rule => string.Equals(rule.Method, method, StringComparison.OrdinalIgnoreCase)
+                                                          && (rule.Phone is null || rule.Phone == phone));
             if (index < 0)
             {
                 return;
             }
 
-            var rule = _floodRules[index];
+            var rule = _injectedErrors[index];
             if (--rule.Remaining == 0)
             {
-                _floodRules.RemoveAt(index);
+                _injectedErrors.RemoveAt(index);
             }
 
-            throw new RpcErrorException(420, "FLOOD_WAIT_" + rule.Seconds.ToString(CultureInfo.InvariantCulture));
+            throw new RpcErrorException(rule.Code, rule.Error);
         }
     }
 
@@ -281,8 +304,8 @@ public sealed partial class EmulatorWorld
     private static EmulatorUser Describe(WorldUser user)
         => new(user.Id, user.AccessHash, user.Phone, user.FirstName, user.LastName, user.Username, user.DcId, user.Password is not null, user.Pts);
 
-    /// <summary>A flood wait injected through <see cref="InjectFlood"/>; <see cref="Phone"/> null matches everyone.</summary>
-    private sealed record FloodRule(string Method, int Seconds, string? Phone)
+    /// <summary>An error injected through <see cref="InjectError"/>; <see cref="Phone"/> null matches everyone.</summary>
+    private sealed record InjectedError(string Method, int Code, string Error, string? Phone)
     {
         public int Remaining { get; set; }
     }

@@ -4,8 +4,8 @@ using Channel.MTProto.Tl;
 namespace Channel.MTProto.Emulator.World;
 
 /// <summary>
-/// Registers world handlers with the two checks every one of them needs: injected flood waits (matched by the
-/// method's TL name and the caller's phone) and, for user methods, an authorized auth key.
+/// Registers world handlers with the two checks every one of them needs: injected errors such as flood waits (matched
+/// by the method's TL name and the caller's phone) and, for user methods, an authorized auth key.
 /// </summary>
 internal sealed class WorldRpc(RpcHandlerRegistry registry, EmulatorWorld world)
 {
@@ -16,7 +16,7 @@ internal sealed class WorldRpc(RpcHandlerRegistry registry, EmulatorWorld world)
         where TMethod : class, ITlMethod<TResult>
         => registry.Register<TMethod, TResult>(methodId, (context, request, _) =>
         {
-            World.CheckFlood(request.ToString()!, phone is null ? World.CallerPhone(context) : EmulatorWorld.NormalizePhone(phone(request)));
+            World.ThrowInjectedError(request.ToString()!, phone is null ? World.CallerPhone(context) : EmulatorWorld.NormalizePhone(phone(request)));
             return ValueTask.FromResult(handler(context, request));
         });
 
@@ -26,7 +26,7 @@ internal sealed class WorldRpc(RpcHandlerRegistry registry, EmulatorWorld world)
         => registry.Register<TMethod, TResult>(methodId, (context, request, _) =>
         {
             var userId = World.RequireUser(context);
-            World.CheckFlood(request.ToString()!, World.CallerPhone(context));
+            World.ThrowInjectedError(request.ToString()!, World.CallerPhone(context));
             return ValueTask.FromResult(handler(context, userId, request));
         });
 }

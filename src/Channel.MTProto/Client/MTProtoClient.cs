@@ -151,6 +151,19 @@ internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
         }
     }
 
+    /// <summary>
+    /// Events run on the thread pool, never on a connection loop: a handler that disposes the client (or blocks)
+    /// must not wait for the very loop that raised it.
+    /// </summary>
+    private void Raise<TArgs>(EventHandler<TArgs>? handler, TArgs args)
+        where TArgs : EventArgs
+    {
+        if (handler is not null)
+        {
+            ThreadPool.QueueUserWorkItem(state => handler(this, state), args, preferLocal: false);
+        }
+    }
+
     void IConnectionOwner.OnUpdate(int dcId, UpdatesBase update)
     {
         if (!_updates.Writer.TryWrite(update))
@@ -159,10 +172,10 @@ internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
         }
     }
 
-    void IConnectionOwner.OnSessionReset(int dcId) => SessionReset?.Invoke(this, new MTProtoSessionResetEventArgs(dcId));
+    void IConnectionOwner.OnSessionReset(int dcId) => Raise(SessionReset, new MTProtoSessionResetEventArgs(dcId));
 
     void IConnectionOwner.OnDisconnected(int dcId, string reason, Exception exception) =>
-        Disconnected?.Invoke(this, new MTProtoDisconnectedEventArgs(dcId, reason, exception));
+        Raise(Disconnected, new MTProtoDisconnectedEventArgs(dcId, reason, exception));
 
     void IConnectionOwner.OnTerminalError(int dcId, string error)
     {
@@ -178,7 +191,7 @@ internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
             others = [.. _connections.Values.Where(c => c.DcId != dcId)];
         }
 
-        TerminalError?.Invoke(this, new MTProtoTerminalErrorEventArgs(dcId, error));
+        Raise(TerminalError, new MTProtoTerminalErrorEventArgs(dcId, error));
 
         // The account is unusable on every DC; stop the others in the background.
         _ = Task.WhenAll(others.Select(c => c.DisposeAsync().AsTask()));

@@ -33,7 +33,10 @@ public sealed class MTProtoSessionState
 
     public MTProtoSessionState(int mainDcId = 2) => _mainDcId = mainDcId;
 
-    /// <summary>Raised after any change; the host should save (debounced if it likes).</summary>
+    /// <summary>
+    /// Raised after any change; the host should save (debounced if it likes). Raised on the thread that made the
+    /// change, which may be a connection's receive loop: keep handlers short (schedule the save, don't await it).
+    /// </summary>
     public event EventHandler? Changed;
 
     public int MainDcId

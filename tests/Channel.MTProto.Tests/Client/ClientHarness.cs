@@ -18,8 +18,8 @@ internal sealed class ClientHarness : IAsyncDisposable
 
     public CollectingLoggerProvider Logs { get; } = new();
 
-    public static async Task<ClientHarness> StartAsync(CancellationToken cancellationToken) =>
-        new(await TelegramEmulator.StartAsync(cancellationToken: cancellationToken));
+    public static async Task<ClientHarness> StartAsync(CancellationToken cancellationToken, IReadOnlyList<int>? dcIds = null) =>
+        new(await TelegramEmulator.StartAsync(new EmulatorOptions { DcIds = dcIds ?? [2] }, cancellationToken: cancellationToken));
 
     public MTProtoClientOptions Options(TransportKind transport = TransportKind.Intermediate, bool obfuscated = false) => new()
     {
@@ -36,6 +36,22 @@ internal sealed class ClientHarness : IAsyncDisposable
     {
         var client = new MTProtoClient(options ?? Options(), session ?? new MTProtoSessionState(Emulator.MainDcId), LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug)));
         _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>
+    /// A client that has made a call and fetched its future salts: after this no service request of the connection
+    /// start-up is in flight, so a fault aimed at "the next request" hits the test's own call.
+    /// </summary>
+    public async Task<MTProtoClient> CreateSettledClientAsync(CancellationToken cancellationToken)
+    {
+        var client = CreateClient();
+        await client.InvokeAsync(new Channel.MTProto.Tl.Api.Help.GetNearestDc(), cancellationToken);
+        while (client.Session.GetSalts(Emulator.MainDcId).Count < 2)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+
         return client;
     }
 

@@ -76,8 +76,7 @@ public sealed class MTProtoClientEmulatorTests
     public async Task InvokeAsync_ConnectionDroppedMidCall_CompletesAfterReconnect()
     {
         await using var harness = await ClientHarness.StartAsync(Ct);
-        var client = harness.CreateClient();
-        await client.InvokeAsync(new Help.GetNearestDc(), Ct);
+        var client = await harness.CreateSettledClientAsync(Ct);
         var disconnected = new TaskCompletionSource<MTProtoDisconnectedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Disconnected += (_, e) => disconnected.TrySetResult(e);
 
@@ -101,8 +100,7 @@ public sealed class MTProtoClientEmulatorTests
     public async Task InvokeAsync_BadMsgNotification_RecoversAndCompletes(int code)
     {
         await using var harness = await ClientHarness.StartAsync(Ct);
-        var client = harness.CreateClient();
-        await client.InvokeAsync(new Help.GetNearestDc(), Ct);
+        var client = await harness.CreateSettledClientAsync(Ct);
 
         harness.Emulator.Faults.SendBadMsgNotification(code);
         var result = await client.InvokeAsync(new Help.GetNearestDc(), Ct);
@@ -115,8 +113,7 @@ public sealed class MTProtoClientEmulatorTests
     public async Task InvokeAsync_Cancelled_ThrowsAndClientStaysUsable()
     {
         await using var harness = await ClientHarness.StartAsync(Ct);
-        var client = harness.CreateClient();
-        await client.ConnectAsync(Ct);
+        var client = await harness.CreateSettledClientAsync(Ct);
         harness.Emulator.Faults.WithholdNextResponse();
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
@@ -132,8 +129,7 @@ public sealed class MTProtoClientEmulatorTests
     public async Task InvokeAsync_NoAnswerWithinTimeout_TimeoutException()
     {
         await using var harness = await ClientHarness.StartAsync(Ct);
-        var client = harness.CreateClient();
-        await client.ConnectAsync(Ct);
+        var client = await harness.CreateSettledClientAsync(Ct);
         harness.Emulator.Faults.WithholdNextResponse();
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.InvokeAsync(new Help.GetConfig(), TimeSpan.FromMilliseconds(300), Ct));
@@ -204,6 +200,71 @@ public sealed class MTProtoClientEmulatorTests
         Assert.Equal("AUTH_KEY_NOT_FOUND", failure.Error);
         Assert.Equal("AUTH_KEY_NOT_FOUND", (await terminal.Task).Error);
         await Assert.ThrowsAsync<MTProtoTerminalException>(() => client.InvokeAsync(new Help.GetNearestDc(), Ct));
+    }
+
+    [Fact]
+    public async Task ConnectAsync_ServerAsksForDhRetry_KeyCreatedWithRetry()
+    {
+        await using var harness = await ClientHarness.StartAsync(Ct);
+        harness.Emulator.Faults.RetryNextKeyExchange();
+        var client = harness.CreateClient();
+
+        await client.ConnectAsync(Ct);
+
+        Assert.NotNull(client.Session.GetAuthKey(harness.Emulator.MainDcId));
+        Assert.IsType<NearestDc>(await client.InvokeAsync(new Help.GetNearestDc(), Ct));
+    }
+
+    [Fact]
+    public async Task NewSessionCreated_ServerRestartedSession_RaisesSessionReset()
+    {
+        await using var harness = await ClientHarness.StartAsync(Ct);
+        var client = harness.CreateClient();
+        await client.InvokeAsync(new Help.GetNearestDc(), Ct);
+        var reset = new TaskCompletionSource<MTProtoSessionResetEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.SessionReset += (_, e) => reset.TrySetResult(e);
+
+        harness.Emulator.Faults.SendNewSessionCreated();
+
+        Assert.Equal(harness.Emulator.MainDcId, (await reset.Task.WaitAsync(Ct)).DcId);
+        Assert.IsType<NearestDc>(await client.InvokeAsync(new Help.GetNearestDc(), Ct));
+    }
+
+    [Fact]
+    public async Task InvokeOnDcAsync_SecondDc_OwnAuthKey()
+    {
+        await using var harness = await ClientHarness.StartAsync(Ct, dcIds: [2, 4]);
+        var client = harness.CreateClient();
+
+        var main = Assert.IsType<Config>(await client.InvokeAsync(new Help.GetConfig(), Ct));
+        var other = Assert.IsType<Config>(await client.InvokeOnDcAsync(4, new Help.GetConfig(), timeout: null, Ct));
+
+        Assert.Equal(2, main.ThisDc);
+        Assert.Equal(4, other.ThisDc);
+        Assert.Equal([2, 4], client.Session.DcIdsWithKeys);
+        Assert.NotEqual(client.Session.GetAuthKey(2), client.Session.GetAuthKey(4));
+    }
+
+    [Fact]
+    public async Task Updates_ServerPushesUpdates_DeliveredInOrderBesideTheResult()
+    {
+        await using var harness = await ClientHarness.StartAsync(Ct);
+        var handlers = harness.Emulator.Handlers;
+        Assert.True(handlers.TryGet(Help.GetNearestDc.TlConstructorId, out var original));
+        handlers.Register(Help.GetNearestDc.TlConstructorId, async (context, request, token) =>
+        {
+            context.Push(Channel.MTProto.Tl.TlSerializer.ToArray(new UpdatesTooLong()));
+            context.Push(Channel.MTProto.Tl.TlSerializer.ToArray(new UpdateShort { Update = new UpdateLoginToken(), Date = 7 }));
+            return await original(context, request, token);
+        });
+        var client = harness.CreateClient();
+
+        Assert.IsType<NearestDc>(await client.InvokeAsync(new Help.GetNearestDc(), Ct));
+
+        Assert.IsType<UpdatesTooLong>(await client.Updates.ReadAsync(Ct));
+        var second = Assert.IsType<UpdateShort>(await client.Updates.ReadAsync(Ct));
+        Assert.Equal(7, second.Date);
+        Assert.IsType<UpdateLoginToken>(second.Update);
     }
 
     private static bool IsConnectionEvent((string Category, Microsoft.Extensions.Logging.LogLevel Level, Microsoft.Extensions.Logging.EventId EventId, string Message) entry, int eventId) =>

@@ -95,6 +95,12 @@ public sealed class ControlApiTests
         Assert.Equal(HttpStatusCode.OK, flood.StatusCode);
         Assert.Equal(9, (await WorldTestHost.RpcErrorAsync(() => client.InvokeAsync(new Updates.GetState(), Ct))).Parameter);
 
+        var injected = await http.PostAsJsonAsync("faults/error", new { method = "updates.getState", code = 420, error = "SLOWMODE_WAIT_5" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, injected.StatusCode);
+        var slowmode = await WorldTestHost.RpcErrorAsync(() => client.InvokeAsync(new Updates.GetState(), Ct));
+        Assert.Equal(("SLOWMODE_WAIT", 5), (slowmode.ErrorName, slowmode.Parameter));
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync("faults/error", new { method = "updates.getState", code = 420, error = "lower case" }, Ct)).StatusCode);
+
         Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("faults/drop", null, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync("faults/drop", new { dcId = 9 }, Ct)).StatusCode);
         Assert.IsType<Updates.State>(await client.InvokeAsync(new Updates.GetState(), Ct)); // reconnects after the drop

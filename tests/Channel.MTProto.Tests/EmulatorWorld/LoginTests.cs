@@ -79,6 +79,29 @@ public sealed class LoginTests
     }
 
     [Fact]
+    public async Task ResendCode_NewCodeSameHash_OldCodeInvalidThenCancelEndsIt()
+    {
+        await using var host = await WorldTestHost.StartAsync();
+        host.World.CreateUser(new NewUser("15550003030", "Rae"));
+        var client = host.NewClient();
+        var sent = (Auth.SentCode)await WorldTestHost.SendCodeAsync(client, "15550003030");
+        var first = host.World.LastCode("15550003030")!;
+
+        var resent = Assert.IsType<Auth.SentCode>(await client.InvokeAsync(new Auth.ResendCode { PhoneNumber = "15550003030", PhoneCodeHash = sent.PhoneCodeHash }, Ct));
+        var second = host.World.LastCode("15550003030")!;
+
+        Assert.Equal(sent.PhoneCodeHash, resent.PhoneCodeHash);
+        Assert.IsType<Auth.SentCodeTypeSms>(resent.Type);
+        if (first != second)
+        {
+            Assert.Equal("PHONE_CODE_INVALID", (await WorldTestHost.RpcErrorAsync(() => WorldTestHost.SignInAsync(client, "15550003030", sent.PhoneCodeHash, first))).ErrorName);
+        }
+
+        Assert.True(await client.InvokeAsync(new Auth.CancelCode { PhoneNumber = "15550003030", PhoneCodeHash = sent.PhoneCodeHash }, Ct));
+        Assert.Equal("PHONE_CODE_EXPIRED", (await WorldTestHost.RpcErrorAsync(() => WorldTestHost.SignInAsync(client, "15550003030", sent.PhoneCodeHash, second))).ErrorName);
+    }
+
+    [Fact]
     public async Task SignIn_CodeFromAnotherAuthKey_Expired()
     {
         await using var host = await WorldTestHost.StartAsync();
@@ -202,7 +225,23 @@ public sealed class LoginTests
         Assert.IsType<Updates.State>(await client.InvokeAsync(new Updates.GetState(), Ct));
     }
 
-    private static async Task<(InputCheckPasswordSRP Proof, string? Hint)> ProveAsync(Client.MTProtoClient client, string password)
+    [Fact]
+    public async Task InjectError_AuthRestartForOnePhone_OnlyThatPhoneOnce()
+    {
+        await using var host = await WorldTestHost.StartAsync();
+        host.World.CreateUser(new NewUser("15550006060", "Uma"));
+        host.World.InjectError("auth.sendCode", 500, "AUTH_RESTART", count: 1, user: "15550006060");
+        var client = host.NewClient();
+
+        Assert.IsType<Auth.SentCode>(await WorldTestHost.SendCodeAsync(client, "9996626060")); // another phone: unaffected
+        var restart = await WorldTestHost.RpcErrorAsync(() => WorldTestHost.SendCodeAsync(client, "+1 555 000 6060"));
+
+        Assert.Equal((500, "AUTH_RESTART"), (restart.Code, restart.ErrorName));
+        Assert.IsType<Auth.SentCode>(await WorldTestHost.SendCodeAsync(client, "15550006060"));
+        Assert.Throws<EmulatorWorldException>(() => host.World.InjectError("auth.sendCode", 200, "OK"));
+    }
+
+    private static async Task<(InputCheckPasswordSRP Proof, string? Hint)> ProveAsync(Channel.MTProto.Client.MTProtoClient client, string password)
     {
         var state = Assert.IsType<Account.Password>(await client.InvokeAsync(new Account.GetPassword(), Ct));
         var algo = Assert.IsType<PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow>(state.CurrentAlgo);

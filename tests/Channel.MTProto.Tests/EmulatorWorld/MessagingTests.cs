@@ -160,7 +160,7 @@ public sealed class MessagingTests
     public async Task ResolveUsernameAndPhone_KnownAndUnknown()
     {
         await using var host = await WorldTestHost.StartAsync();
-        host.World.CreateUser(new Emulator.World.NewUser("15550004444", "Dana", Username: "dana_help"));
+        host.World.CreateUser(new global::Channel.MTProto.Emulator.World.NewUser("15550004444", "Dana", Username: "dana_help"));
         var (client, _) = await host.LoginAsync("9996620001");
 
         var byName = await client.InvokeAsync(new Contacts.ResolveUsername { Username = "dana_help" }, Ct);

@@ -103,5 +103,5 @@ public sealed class WorldStateTests
     [InlineData("1234", null)]
     [InlineData("1234567890123456", null)]
     public void NormalizePhone_Inputs_DigitsOrNull(string input, string? expected)
-        => Assert.Equal(expected, Emulator.World.EmulatorWorld.NormalizePhone(input));
+        => Assert.Equal(expected, global::Channel.MTProto.Emulator.World.EmulatorWorld.NormalizePhone(input));
 }

@@ -25,7 +25,7 @@ internal sealed class WorldTestHost : IAsyncDisposable
 
     public TelegramEmulator Emulator { get; }
 
-    public Emulator.World.EmulatorWorld World => Emulator.World;
+    public global::Channel.MTProto.Emulator.World.EmulatorWorld World => Emulator.World;
 
     public static async Task<WorldTestHost> StartAsync(Action<EmulatorOptions>? configure = null)
     {
@@ -34,8 +34,8 @@ internal sealed class WorldTestHost : IAsyncDisposable
         return new WorldTestHost(await TelegramEmulator.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken));
     }
 
-    /// <summary>A fresh client (new auth key on first use) whose main DC is <paramref name="mainDcId"/>.</summary>
-    public MTProtoClient NewClient(int? mainDcId = null, TimeProvider? time = null)
+    /// <summary>A fresh client (new auth key on first use) whose main DC is <paramref name="mainDcId"/>, or one resuming <paramref name="session"/>.</summary>
+    public MTProtoClient NewClient(int? mainDcId = null, TimeProvider? time = null, MTProtoSessionState? session = null)
     {
         var client = new MTProtoClient(
             new MTProtoClientOptions
@@ -45,7 +45,7 @@ internal sealed class WorldTestHost : IAsyncDisposable
                 ApiId = 1,
                 RequestTimeout = TimeSpan.FromSeconds(30),
             },
-            new MTProtoSessionState(mainDcId ?? Emulator.MainDcId),
+            session ?? new MTProtoSessionState(mainDcId ?? Emulator.MainDcId),
             timeProvider: time);
         _clients.Add(client);
         return client;
