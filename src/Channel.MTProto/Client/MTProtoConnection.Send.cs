@@ -132,7 +132,8 @@ internal sealed partial class MTProtoConnection
                 }
 
                 var body = (ReadOnlyMemory<byte>)request.Body;
-                if (request.IsApiCall && _needsInitConnection)
+                request.CarriedInitConnection = request.IsApiCall && _needsInitConnection;
+                if (request.CarriedInitConnection)
                 {
                     // The first API call of a connection carries the layer and client description; it goes first.
                     body = WrapInInitConnection(request.Body);

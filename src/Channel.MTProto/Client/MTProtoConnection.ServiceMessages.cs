@@ -84,6 +84,8 @@ internal sealed partial class MTProtoConnection
         {
             if (_pending.TryRemove(id, out var request) && !request.IsCompleted)
             {
+                // The server did not process it, so it did not see the initConnection it carried either.
+                _needsInitConnection |= request.CarriedInitConnection;
                 _resend.Enqueue(request);
                 count++;
             }

@@ -29,6 +29,9 @@ internal abstract class PendingRequest(byte[] body, bool isApiCall)
 
     public int SendAttempts { get; set; }
 
+    /// <summary>The last send wrapped this request in invokeWithLayer(initConnection); a re-send must wrap it again.</summary>
+    public bool CarriedInitConnection { get; set; }
+
     public abstract bool IsCompleted { get; }
 
     /// <summary>Reads the result of an rpc_result (or the bare answer of a service request) with the request's method.</summary>
