@@ -1,5 +1,6 @@
 using Channel.Domain.Accounts;
 using Channel.Persistence.Accounts;
+using Channel.Persistence.Audit;
 using Channel.Persistence.Secrets;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,9 @@ public abstract class ChannelDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<TelegramAccount> Accounts => Set<TelegramAccount>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Append-only onboarding audit (no secrets, no phone numbers).</summary>
+    public DbSet<OnboardingAuditRecord> OnboardingAudit => Set<OnboardingAuditRecord>();
 
     internal DbSet<AccountSecrets> AccountSecrets => Set<AccountSecrets>();
 
@@ -39,6 +43,7 @@ public abstract class ChannelDbContext(DbContextOptions options) : DbContext(opt
         ArgumentNullException.ThrowIfNull(modelBuilder);
         modelBuilder.ApplyConfiguration(new TelegramAccountConfiguration());
         modelBuilder.ApplyConfiguration(new AccountSecretsConfiguration());
+        modelBuilder.ApplyConfiguration(new OnboardingAuditConfiguration());
         modelBuilder.Entity<DataProtectionKey>().ToTable("DataProtectionKeys");
     }
 

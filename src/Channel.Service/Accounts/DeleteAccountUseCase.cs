@@ -1,20 +1,22 @@
 using Channel.Domain.Accounts;
 using Channel.Persistence;
+using Channel.Service.Onboarding;
 using Microsoft.EntityFrameworkCore;
 
 namespace Channel.Service.Accounts;
 
 /// <summary>
-/// Deletes the account row; its encrypted api_hash and session go with it (cascade). The Telegram log-out that
-/// should precede this arrives with the login feature.
+/// Deletes the account row; its encrypted api_hash and session go with it (cascade). An Active account is logged out
+/// of Telegram first, on a best-effort basis (<see cref="LoginStepRunner.TryLogOutAsync"/>).
 /// </summary>
-public sealed partial class DeleteAccountUseCase(ChannelDbContext db, TimeProvider time, ILogger<DeleteAccountUseCase> logger)
+internal sealed partial class DeleteAccountUseCase(ChannelDbContext db, LoginStepRunner logOut, TimeProvider time, ILogger<DeleteAccountUseCase> logger)
 {
     public async Task ExecuteAsync(string accountId, CancellationToken cancellationToken)
     {
         var id = AccountIds.Parse(accountId);
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
             ?? throw new AccountNotFoundException(id);
+        await logOut.TryLogOutAsync(account, cancellationToken);
         account.MarkDeleted(time);
         db.Accounts.Remove(account);
         await db.SaveChangesAsync(cancellationToken);

@@ -5,7 +5,7 @@ using Grpc.Core;
 namespace Channel.Service.Grpc;
 
 /// <summary>channel.v1.TelegramAccounts: request → use case → reply. Errors are mapped by ExceptionMappingInterceptor.</summary>
-internal sealed class TelegramAccountsService(
+internal sealed partial class TelegramAccountsService(
     CreateAccountUseCase createAccount, GetAccountUseCase getAccount, ListAccountsUseCase listAccounts,
     DeleteAccountUseCase deleteAccount) : TelegramAccounts.TelegramAccountsBase
 {

@@ -2,6 +2,8 @@ using Channel.Persistence;
 using Channel.Persistence.Configuration;
 using Channel.Service.Errors;
 using Channel.Service.Grpc;
+using Channel.Service.Sandbox;
+using Channel.Service.Telegram;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Channel.Service.Hosting;
@@ -15,13 +17,14 @@ public static class ChannelHost
     /// <summary>Builds the host; throws <see cref="InvalidConfigurationException"/> naming the key on bad configuration.</summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(SandboxArguments.Normalize(args));
         var settings = ServiceSettings.Load(builder.Configuration);
         builder.WebHost.UseUrls(settings.ListenUrl.GetLeftPart(UriPartial.Authority));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
 
         builder.Services.AddChannelPersistence(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddChannelUseCases();
+        builder.Services.AddChannelTelegram(builder.Configuration);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ExceptionMappingInterceptor>();

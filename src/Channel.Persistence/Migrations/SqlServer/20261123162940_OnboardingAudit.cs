@@ -1,0 +1,45 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Channel.Persistence.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class OnboardingAudit : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "OnboardingAudit",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    HelpdeskAccountId = table.Column<long>(type: "bigint", nullable: false),
+                    AccountId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Event = table.Column<string>(type: "varchar(32)", unicode: false, maxLength: 32, nullable: false),
+                    Outcome = table.Column<string>(type: "varchar(16)", unicode: false, maxLength: 16, nullable: false),
+                    Reason = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OnboardingAudit", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OnboardingAudit_AccountId_OccurredAt",
+                table: "OnboardingAudit",
+                columns: new[] { "AccountId", "OccurredAt" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "OnboardingAudit");
+        }
+    }
+}

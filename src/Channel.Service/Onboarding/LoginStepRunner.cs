@@ -1,0 +1,159 @@
+using System.Security.Cryptography;
+using Channel.Domain.Accounts;
+using Channel.MTProto;
+using Channel.MTProto.Client;
+using Channel.Persistence;
+using Channel.Persistence.Audit;
+using Channel.Persistence.Secrets;
+using Channel.Service.Accounts;
+using Channel.Service.Telegram;
+using Microsoft.EntityFrameworkCore;
+
+namespace Channel.Service.Onboarding;
+
+/// <summary>What a login step may allow and how it starts.</summary>
+/// <param name="Action">For the "cannot …" error, e.g. "verify a login code".</param>
+/// <param name="AllowedFrom">The statuses the step starts from.</param>
+/// <param name="FailureEvent">Audited when Telegram refuses the step (the step may pick a more precise one).</param>
+/// <param name="ReuseSessionFrom">Statuses whose saved session the step continues; from any other it starts a fresh one.</param>
+internal sealed record LoginStepRules(
+    string Action, IReadOnlyCollection<AccountStatus> AllowedFrom, OnboardingEvent FailureEvent, IReadOnlyCollection<AccountStatus> ReuseSessionFrom);
+
+/// <summary>The account, its Telegram client, and what the step reports back to the runner.</summary>
+internal sealed class LoginStep(TelegramAccount account, TelegramUserClient client)
+{
+    public TelegramAccount Account { get; } = account;
+
+    public TelegramUserClient Client { get; } = client;
+
+    /// <summary>Overrides the rules' failure event for the failure being raised (a wrong code, a wrong password).</summary>
+    public OnboardingEvent? FailureEvent { get; set; }
+
+    /// <summary>Wrong codes left, reported with a PHONE_CODE_INVALID error.</summary>
+    public int? AttemptsLeft { get; set; }
+
+    /// <summary>The session must be deleted rather than saved (log-out, cancelled login).</summary>
+    public bool ForgetSession { get; set; }
+}
+
+/// <summary>
+/// The frame of every onboarding step: the per-account lock, the account, its saved session (decrypted) and api_hash,
+/// a Telegram client over them; afterwards the session is saved encrypted (or deleted), and a Telegram failure is
+/// audited and raised as <see cref="TelegramStepException"/> with the DC it came from.
+/// </summary>
+internal sealed partial class LoginStepRunner(
+    ChannelDbContext db, AccountSecretStore secrets, TelegramClientFactory clients, AccountLoginLocks locks,
+    OnboardingAudit audit, ILogger<LoginStepRunner> logger)
+{
+    public async Task<T> RunAsync<T>(string accountId, LoginStepRules rules, Func<LoginStep, CancellationToken, Task<T>> step, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(step);
+        var id = AccountIds.Parse(accountId);
+        using var lease = await locks.AcquireAsync(id, cancellationToken);
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw new AccountNotFoundException(id);
+        OnboardingRules.Require(account, rules.Action, rules.AllowedFrom);
+
+        var session = rules.ReuseSessionFrom.Contains(account.Status) ? await LoadSessionAsync(id, cancellationToken) : null;
+        session ??= new MTProtoSessionState();
+        var changed = false;
+        session.Changed += (_, _) => changed = true;
+        await using var client = await clients.CreateAsync(account.ApiId, await secrets.GetApiHashAsync(id, cancellationToken), session, cancellationToken);
+        var context = new LoginStep(account, client);
+        try
+        {
+            return await step(context, cancellationToken);
+        }
+        catch (Exception exception) when (TelegramFailures.IsTelegramFailure(exception))
+        {
+            var reason = TelegramFailures.ReasonOf(exception);
+            LogStepFailed(logger, rules.Action, id, reason, session.MainDcId);
+            await audit.RecordAsync(account, context.FailureEvent ?? rules.FailureEvent, OnboardingOutcome.Failed, reason);
+            throw new TelegramStepException(exception, session.MainDcId, context.AttemptsLeft);
+        }
+        finally
+        {
+            // Telegram has acted on the step: its state must not be lost because the caller went away.
+            if (context.ForgetSession)
+            {
+                await secrets.DeleteSessionAsync(id, CancellationToken.None);
+            }
+            else if (changed)
+            {
+                await SaveSessionAsync(id, session);
+            }
+        }
+    }
+
+    /// <summary>Saves the session now (the step wants it stored before it records the new status).</summary>
+    public Task SaveNowAsync(LoginStep step) => SaveSessionAsync(step.Account.Id, step.Client.Session);
+
+    /// <summary>Before an account is deleted: auth.logOut on a best-effort basis (Telegram unreachable: deleted anyway).</summary>
+    public async Task TryLogOutAsync(TelegramAccount account, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        if (account.Status != AccountStatus.Active || await LoadSessionAsync(account.Id, cancellationToken) is not { } session)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var client = await clients.CreateAsync(account.ApiId, await secrets.GetApiHashAsync(account.Id, cancellationToken), session, cancellationToken);
+            await client.LogOutAsync(cancellationToken);
+            await audit.RecordAsync(account, OnboardingEvent.LoggedOut, OnboardingOutcome.Succeeded);
+        }
+        catch (Exception exception) when (TelegramFailures.IsTelegramFailure(exception))
+        {
+            var reason = TelegramFailures.ReasonOf(exception);
+            LogLogOutBeforeDeleteFailed(logger, account.Id, reason);
+            await audit.RecordAsync(account, OnboardingEvent.LoggedOut, OnboardingOutcome.Failed, reason);
+        }
+    }
+
+    private async Task<MTProtoSessionState?> LoadSessionAsync(TelegramAccountId id, CancellationToken cancellationToken)
+    {
+        var bytes = await secrets.LoadSessionAsync(id, cancellationToken);
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return MTProtoSessionState.Deserialize(bytes);
+        }
+        catch (FormatException)
+        {
+            // A session this version cannot read is as good as none: the next SendCode starts a new one.
+            LogUnreadableSession(logger, id);
+            return null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    private async Task SaveSessionAsync(TelegramAccountId id, MTProtoSessionState session)
+    {
+        var bytes = session.Serialize();
+        try
+        {
+            await secrets.SaveSessionAsync(id, bytes, CancellationToken.None);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Could not {Action} for account {AccountId}: Telegram said {Reason} (DC {DcId}).")]
+    private static partial void LogStepFailed(ILogger logger, string action, TelegramAccountId accountId, string reason, int dcId);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Log-out before deleting account {AccountId} failed ({Reason}); deleting it anyway.")]
+    private static partial void LogLogOutBeforeDeleteFailed(ILogger logger, TelegramAccountId accountId, string reason);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "The saved session of account {AccountId} cannot be read; the next login starts a new one.")]
+    private static partial void LogUnreadableSession(ILogger logger, TelegramAccountId accountId);
+}

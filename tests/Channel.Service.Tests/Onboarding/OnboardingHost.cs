@@ -1,0 +1,128 @@
+extern alias service;
+
+using Channel.Grpc.V1;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ChannelHost = service::Channel.Service.Hosting.ChannelHost;
+
+namespace Channel.Service.Tests.Onboarding;
+
+/// <summary>
+/// The real host (Kestrel, HTTP/2, SQLite in a temporary data directory) with every log message captured, called
+/// through a real <see cref="GrpcChannel"/>. Telegram is our emulator over TCP: in-process sandbox mode, or an
+/// emulator the test started and configured through Telegram:Endpoints / Telegram:PublicKeys.
+/// </summary>
+public sealed class OnboardingHost : IAsyncDisposable
+{
+    public const string ApiHash = "0123456789abcdef0123456789abcdef";
+
+    private readonly WebApplication _app;
+    private readonly GrpcChannel _channel;
+
+    private OnboardingHost(WebApplication app, string dataDirectory, CapturedLogs logs)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        Logs = logs;
+        _channel = GrpcChannel.ForAddress(app.Urls.Single());
+        Client = new TelegramAccounts.TelegramAccountsClient(_channel);
+    }
+
+    public TelegramAccounts.TelegramAccountsClient Client { get; }
+
+    public string DataDirectory { get; }
+
+    public CapturedLogs Logs { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public string Address => _app.Urls.Single();
+
+    public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "channel-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Starts a host on <paramref name="dataDirectory"/> with extra configuration arguments.</summary>
+    public static async Task<OnboardingHost> StartAsync(string dataDirectory, CapturedLogs logs, params string[] arguments)
+    {
+        var app = ChannelHost.Build(
+        [
+            $"--Storage:DataDirectory={dataDirectory}",
+            "--Service:ListenUrl=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Trace",
+            "--Logging:Console:LogLevel:Default=Warning",
+            .. arguments,
+        ]);
+        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return new OnboardingHost(app, dataDirectory, logs);
+    }
+
+    public async Task<TelegramAccount> CreateAccountAsync(string phone) =>
+        await Client.CreateAccountAsync(
+            new CreateAccountRequest
+            {
+                HelpdeskAccountId = ChannelHostFixture.NewTenant(),
+                ApiId = 12345,
+                ApiHash = ApiHash,
+                PhoneNumber = phone,
+                DisplayName = "Support",
+            },
+            cancellationToken: TestContext.Current.CancellationToken);
+
+    /// <summary>Stops the host; the data directory stays (a restarted host uses it).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+    }
+
+    public static void DeleteDataDirectory(string dataDirectory)
+    {
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+}
+
+/// <summary>One sandbox-mode host shared by a test class.</summary>
+public sealed class SandboxHostFixture : IAsyncLifetime
+{
+    private readonly string _dataDirectory = OnboardingHost.NewDataDirectory();
+    private OnboardingHost? _host;
+
+    public OnboardingHost Host => _host ?? throw new InvalidOperationException("The host is not started.");
+
+    public CapturedLogs Logs { get; } = new();
+
+    public async ValueTask InitializeAsync() => _host = await OnboardingHost.StartAsync(_dataDirectory, Logs, "--sandbox");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        OnboardingHost.DeleteDataDirectory(_dataDirectory);
+    }
+}
+
+internal static class SandboxServices
+{
+    /// <summary>The sandbox host's in-process emulator.</summary>
+    public static Channel.MTProto.Emulator.TelegramEmulator GetSandboxEmulator(this IServiceProvider services) =>
+        services.GetRequiredService<service::Channel.Service.Sandbox.SandboxEmulator>().Emulator;
+
+    /// <summary>Its world (users, codes, flood rules).</summary>
+    public static Channel.MTProto.Emulator.World.EmulatorWorld GetSandboxWorld(this IServiceProvider services) =>
+        services.GetSandboxEmulator().World;
+}
