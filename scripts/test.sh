@@ -48,6 +48,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
   exit 2
 fi
 
+# GramJS is installed before the .NET tests too: one of them drives it against our client.
+if [ -f tests/interop/package.json ]; then
+  log "installing the interop clients (npm ci)"
+  (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
+
 # --- .NET tests -------------------------------------------------------------------------------
 log "building"
 dotnet build Channel.sln -c Release -nologo -v:q
@@ -64,7 +70,6 @@ interop_rc=0
 interop_passed=0; interop_failed=0; interop_skipped=0
 if [ -f tests/interop/package.json ]; then
   log "running interop tests"
-  (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error >&2)
   set +e
   (cd tests/interop && node --test --test-reporter=spec --test-reporter-destination=stdout \
      --test-reporter=tap --test-reporter-destination="$results/interop.tap" )
