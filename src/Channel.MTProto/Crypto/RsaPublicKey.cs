@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Security.Cryptography;
+using Channel.MTProto.Tl;
 
 namespace Channel.MTProto.Crypto;
 
@@ -66,39 +68,13 @@ internal sealed class RsaPublicKey
 
     internal static long ComputeFingerprint(BigInteger modulus, BigInteger exponent)
     {
-        var n = modulus.ToByteArray(isUnsigned: true, isBigEndian: true);
-        var e = exponent.ToByteArray(isUnsigned: true, isBigEndian: true);
-        var serialized = new byte[TlBytesLength(n.Length) + TlBytesLength(e.Length)];
-        var written = WriteTlBytes(serialized, n);
-        WriteTlBytes(serialized.AsSpan(written), e);
+        var serialized = new ArrayBufferWriter<byte>(2 * (BlockSize + 4));
+        var writer = new TlWriter(serialized);
+        writer.WriteBytes(modulus.ToByteArray(isUnsigned: true, isBigEndian: true));
+        writer.WriteBytes(exponent.ToByteArray(isUnsigned: true, isBigEndian: true));
+        writer.Flush();
         Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
-        SHA1.HashData(serialized, hash);
+        SHA1.HashData(serialized.WrittenSpan, hash);
         return BinaryPrimitives.ReadInt64LittleEndian(hash[12..]);
-    }
-
-    // TL `bytes`: a 1-byte length (or 0xFE + 3-byte LE length from 254 bytes up), the data, zero padding
-    // to a multiple of 4. A private copy until the TL runtime's TlWriter is available to the crypto code.
-    private static int TlBytesLength(int length) => ((length < 254 ? 1 : 4) + length + 3) & ~3;
-
-    private static int WriteTlBytes(Span<byte> destination, ReadOnlySpan<byte> value)
-    {
-        var header = 1;
-        if (value.Length < 254)
-        {
-            destination[0] = (byte)value.Length;
-        }
-        else
-        {
-            destination[0] = 254;
-            destination[1] = (byte)value.Length;
-            destination[2] = (byte)(value.Length >> 8);
-            destination[3] = (byte)(value.Length >> 16);
-            header = 4;
-        }
-
-        value.CopyTo(destination[header..]);
-        var total = TlBytesLength(value.Length);
-        destination[(header + value.Length)..total].Clear();
-        return total;
     }
 }
