@@ -1,9 +1,13 @@
 extern alias service;
 
 using Channel.Grpc.V1;
+using Channel.Persistence;
+using Channel.Persistence.Audit;
+using Channel.Persistence.Secrets;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ChannelHost = service::Channel.Service.Hosting.ChannelHost;
@@ -71,6 +75,42 @@ public sealed class OnboardingHost : IAsyncDisposable
             },
             cancellationToken: TestContext.Current.CancellationToken);
 
+    /// <summary>Creates an account for a Telegram test number and logs it in with the test code: Active.</summary>
+    public async Task<TelegramAccount> CreateActiveAccountAsync(string phone)
+    {
+        var account = await CreateAccountAsync(phone);
+        await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: TestContext.Current.CancellationToken);
+        var verified = await Client.VerifyCodeAsync(
+            new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: TestContext.Current.CancellationToken);
+        return verified.Account;
+    }
+
+    /// <summary>The account row as the service stored it.</summary>
+    public async Task<Channel.Domain.Accounts.TelegramAccount> LoadAccountAsync(string accountId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        var id = ParseId(accountId);
+        return await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == id, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The account's saved MTProto session, decrypted; null when none is stored.</summary>
+    public async Task<byte[]?> LoadSessionAsync(string accountId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<AccountSecretStore>();
+        return await store.LoadSessionAsync(ParseId(accountId), TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The account's onboarding audit, oldest first.</summary>
+    public async Task<List<OnboardingAuditRecord>> AuditAsync(string accountId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        var id = Guid.Parse(accountId);
+        return await db.OnboardingAudit.AsNoTracking().Where(r => r.AccountId == id).OrderBy(r => r.Id).ToListAsync(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Stops the host; the data directory stays (a restarted host uses it).</summary>
     public async ValueTask DisposeAsync()
     {
@@ -79,6 +119,8 @@ public sealed class OnboardingHost : IAsyncDisposable
         await _app.DisposeAsync();
         SqliteConnection.ClearAllPools();
     }
+
+    private static Channel.Domain.Accounts.TelegramAccountId ParseId(string accountId) => new(Guid.Parse(accountId));
 
     public static void DeleteDataDirectory(string dataDirectory)
     {

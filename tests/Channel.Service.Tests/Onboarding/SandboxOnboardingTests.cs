@@ -51,10 +51,10 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
         Assert.False(verified.PasswordRequired);
         Assert.Equal(AccountStatus.Active, verified.Account.Status);
         Assert.Equal(World.GetUser("+9996620001").Id, verified.Account.TelegramUser.Id);
-        Assert.Equal(2, (await LoadAsync(account.Id)).MainDcId);
+        Assert.Equal(2, (await _host.LoadAccountAsync(account.Id)).MainDcId);
         Assert.Equal(
             [OnboardingEvent.CodeRequested, OnboardingEvent.Activated],
-            (await AuditAsync(account.Id)).Select(r => r.Event));
+            (await _host.AuditAsync(account.Id)).Select(r => r.Event));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
 
         Assert.Equal("2", info.Metadata["dc"]);
         Assert.Equal(AccountStatus.Active, active.Status);
-        Assert.Contains(await AuditAsync(account.Id), r => r is { Event: OnboardingEvent.PasswordWrong, Outcome: OnboardingOutcome.Failed, Reason: "PASSWORD_HASH_INVALID" });
+        Assert.Contains(await _host.AuditAsync(account.Id), r => r is { Event: OnboardingEvent.PasswordWrong, Outcome: OnboardingOutcome.Failed, Reason: "PASSWORD_HASH_INVALID" });
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
 
         Assert.Equal(["4", "3", "2", "1", "0"], attemptsLeft);
         Assert.Equal(AccountStatus.Pending, after.Status);
-        Assert.Contains(await AuditAsync(account.Id), r => r is { Event: OnboardingEvent.LoginCancelled, Outcome: OnboardingOutcome.Rejected });
+        Assert.Contains(await _host.AuditAsync(account.Id), r => r is { Event: OnboardingEvent.LoginCancelled, Outcome: OnboardingOutcome.Rejected });
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
 
         Assert.Equal(AccountStatus.Active, verified.Account.Status);
         Assert.Equal(4, World.GetUser("+9996640006").DcId);
-        Assert.Equal(4, (await LoadAsync(account.Id)).MainDcId);
+        Assert.Equal(4, (await _host.LoadAccountAsync(account.Id)).MainDcId);
     }
 
     [Fact]
@@ -184,12 +184,10 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
     [Fact]
     public async Task LogOut_ThenSendCodeAndVerifyCode_ActiveAgain()
     {
-        var account = await _host.CreateAccountAsync("+99966 2 0009");
-        await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
-        await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct);
+        var account = await _host.CreateActiveAccountAsync("+99966 2 0009");
 
         var loggedOut = await Client.LogOutAsync(new LogOutRequest { AccountId = account.Id }, cancellationToken: Ct);
-        var sessionAfterLogOut = await SessionAsync(account.Id);
+        var sessionAfterLogOut = await _host.LoadSessionAsync(account.Id);
         await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
         var again = await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct);
 
@@ -227,15 +225,13 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
     [Fact]
     public async Task DeleteAccount_Active_LogsOutOfTelegramThenDeletes()
     {
-        var account = await _host.CreateAccountAsync("+99966 2 0012");
-        await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
-        await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct);
+        var account = await _host.CreateActiveAccountAsync("+99966 2 0012");
 
         await Client.DeleteAccountAsync(new DeleteAccountRequest { AccountId = account.Id }, cancellationToken: Ct);
 
         await RpcAssert.ThrowsAsync(StatusCode.NotFound, () =>
             Client.GetAccountAsync(new GetAccountRequest { AccountId = account.Id }, cancellationToken: Ct).ResponseAsync);
-        Assert.Contains(await AuditAsync(account.Id), r => r is { Event: OnboardingEvent.LoggedOut, Outcome: OnboardingOutcome.Succeeded });
+        Assert.Contains(await _host.AuditAsync(account.Id), r => r is { Event: OnboardingEvent.LoggedOut, Outcome: OnboardingOutcome.Succeeded });
     }
 
     [Fact]
@@ -247,7 +243,7 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
             Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct).ResponseAsync);
 
         Assert.Equal("Pending", info.Metadata["status"]);
-        Assert.Empty(await AuditAsync(account.Id));
+        Assert.Empty(await _host.AuditAsync(account.Id));
     }
 
     [Theory]
@@ -261,28 +257,5 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
             Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = code }, cancellationToken: Ct).ResponseAsync);
 
         Assert.Equal(["code"], RpcAssert.ViolatedFields(error));
-    }
-
-    private async Task<Channel.Domain.Accounts.TelegramAccount> LoadAsync(string accountId)
-    {
-        await using var scope = _host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
-        var id = new TelegramAccountId(Guid.Parse(accountId));
-        return await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == id, Ct);
-    }
-
-    private async Task<byte[]?> SessionAsync(string accountId)
-    {
-        await using var scope = _host.Services.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<Channel.Persistence.Secrets.AccountSecretStore>();
-        return await store.LoadSessionAsync(new TelegramAccountId(Guid.Parse(accountId)), Ct);
-    }
-
-    private async Task<List<OnboardingAuditRecord>> AuditAsync(string accountId)
-    {
-        await using var scope = _host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
-        var id = Guid.Parse(accountId);
-        return await db.OnboardingAudit.AsNoTracking().Where(r => r.AccountId == id).OrderBy(r => r.Id).ToListAsync(Ct);
     }
 }
