@@ -136,6 +136,10 @@ internal sealed partial class TelegramUserClient
     }
 
     /// <summary>auth.logOut, then forgets the auth key, the pending login, the update state and the peer cache.</summary>
+    /// <exception cref="TelegramRpcException">
+    /// AUTH_KEY_UNREGISTERED or SESSION_REVOKED: Telegram had already ended the session (from another device, say).
+    /// Everything is forgotten all the same; the error tells the caller it was not this call that ended it.
+    /// </exception>
     public async Task LogOutAsync(CancellationToken cancellationToken = default)
     {
         var dcId = Session.MainDcId;
@@ -145,9 +149,15 @@ internal sealed partial class TelegramUserClient
         }
         catch (TelegramRpcException ex) when (ex.ErrorName is "AUTH_KEY_UNREGISTERED" or "SESSION_REVOKED")
         {
-            // Already logged out on Telegram's side; forget the key all the same.
+            await ForgetLoginAsync(dcId).ConfigureAwait(false);
+            throw;
         }
 
+        await ForgetLoginAsync(dcId).ConfigureAwait(false);
+    }
+
+    private async Task ForgetLoginAsync(int dcId)
+    {
         await _client.ForgetDcAsync(dcId).ConfigureAwait(false);
         Session.UserId = null;
         Session.LoginState = null;

@@ -36,7 +36,8 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Information, "DC {DcId}: new session created by the server")]
     public static partial void NewSessionCreated(ILogger logger, int dcId);
 
-    [LoggerMessage(10, LogLevel.Error, "DC {DcId}: terminal error {Error}; the client stops")]
+    // Warning, not Error: Telegram ending a session (revoked on the phone, a ban) is an event of the account, not a fault.
+    [LoggerMessage(10, LogLevel.Warning, "DC {DcId}: terminal error {Error}; the client stops")]
     public static partial void TerminalError(ILogger logger, int dcId, string error);
 
     [LoggerMessage(11, LogLevel.Debug, "DC {DcId}: ignored message {MessageId}: {Reason}")]

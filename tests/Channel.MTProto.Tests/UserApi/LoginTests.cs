@@ -188,6 +188,21 @@ public sealed class LoginTests
     }
 
     [Fact]
+    public async Task LogOutAsync_SessionAlreadyRevoked_ThrowsSessionRevokedAndForgetsTheKey()
+    {
+        await using var host = await UserApiHost.StartAsync();
+        var (client, _) = await host.LoginAsync("9996621009");
+        var dc = client.Session.MainDcId;
+        host.World.RevokeSessions("9996621009");
+
+        var error = await Assert.ThrowsAsync<TelegramRpcException>(() => client.LogOutAsync(Ct));
+
+        Assert.Equal("SESSION_REVOKED", error.ErrorName);
+        Assert.False(client.IsAuthorized);
+        Assert.DoesNotContain(dc, client.Session.DcIdsWithKeys);
+    }
+
+    [Fact]
     public async Task LogOutAsync_LoggedIn_KeyForgottenAndNotAuthorized()
     {
         await using var host = await UserApiHost.StartAsync();
