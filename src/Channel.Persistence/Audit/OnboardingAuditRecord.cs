@@ -13,7 +13,15 @@ public enum OnboardingEvent
     LoginCancelled,
     LoginFailed,
     LoggedOut,
+
+    /// <summary>Telegram ended the session of an Active account (revoked from another device, key forgotten…).</summary>
     SessionRevoked,
+
+    /// <summary>Telegram banned a logged-in account (USER_DEACTIVATED_BAN).</summary>
+    AccountBanned,
+
+    /// <summary>The Telegram account of a logged-in account was deleted (USER_DEACTIVATED).</summary>
+    AccountDeactivated,
 }
 
 /// <summary>How the step ended. Stored by name.</summary>
@@ -27,6 +35,9 @@ public enum OnboardingOutcome
 
     /// <summary>Our own policy refused it before Telegram was asked (rate limit, attempt limit).</summary>
     Rejected,
+
+    /// <summary>Telegram did it on its own and we noticed (a revoked session, a ban): no step of ours asked for it.</summary>
+    Observed,
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Channel.Domain.Accounts;
 using Channel.Persistence;
 using Channel.Service.Onboarding;
+using Channel.Service.Telegram;
 using Microsoft.EntityFrameworkCore;
 
 namespace Channel.Service.Accounts;
@@ -9,11 +10,15 @@ namespace Channel.Service.Accounts;
 /// Deletes the account row; its encrypted api_hash and session go with it (cascade). An Active account is logged out
 /// of Telegram first, on a best-effort basis (<see cref="LoginStepRunner.TryLogOutAsync"/>).
 /// </summary>
-internal sealed partial class DeleteAccountUseCase(ChannelDbContext db, LoginStepRunner logOut, TimeProvider time, ILogger<DeleteAccountUseCase> logger)
+internal sealed partial class DeleteAccountUseCase(
+    ChannelDbContext db, LoginStepRunner logOut, AccountLoginLocks locks, TimeProvider time, ILogger<DeleteAccountUseCase> logger)
 {
     public async Task ExecuteAsync(string accountId, CancellationToken cancellationToken)
     {
         var id = AccountIds.Parse(accountId);
+
+        // Waits for a login step or session check in progress, which would otherwise save into a deleted account.
+        using var lease = await locks.AcquireAsync(id, cancellationToken);
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
             ?? throw new AccountNotFoundException(id);
         await logOut.TryLogOutAsync(account, cancellationToken);

@@ -4,7 +4,11 @@ using Channel.Persistence.Audit;
 
 namespace Channel.Service.Onboarding;
 
-/// <summary>auth.logOut and the session destroyed: LoggedOut. From Active.</summary>
+/// <summary>
+/// auth.logOut and the session destroyed: LoggedOut. From Active. When Telegram answers that the session was already
+/// revoked (or the account banned or deleted), the call still succeeds: the account shows what Telegram did
+/// (SessionRevoked, Banned, Deactivated) rather than LoggedOut, and the dead session is destroyed all the same.
+/// </summary>
 internal sealed class LogOutUseCase(LoginStepRunner runner, ChannelDbContext db, OnboardingAudit audit, TimeProvider time)
 {
     private static readonly LoginStepRules Rules = new(
@@ -13,7 +17,11 @@ internal sealed class LogOutUseCase(LoginStepRunner runner, ChannelDbContext db,
     public Task<TelegramAccount> ExecuteAsync(string accountId, CancellationToken cancellationToken) =>
         runner.RunAsync(accountId, Rules, async (step, ct) =>
         {
-            await step.Client.LogOutAsync(ct);
+            if (!await runner.TryActiveCallAsync(step, static (client, token) => client.LogOutAsync(token), ct))
+            {
+                return step.Account;
+            }
+
             step.ForgetSession = true;
             step.Account.LogOut(time);
             await db.SaveChangesAsync(ct);

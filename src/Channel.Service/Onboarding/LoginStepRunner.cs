@@ -14,10 +14,11 @@ namespace Channel.Service.Onboarding;
 /// <summary>What a login step may allow and how it starts.</summary>
 /// <param name="Action">For the "cannot …" error, e.g. "verify a login code".</param>
 /// <param name="AllowedFrom">The statuses the step starts from.</param>
-/// <param name="FailureEvent">Audited when Telegram refuses the step (the step may pick a more precise one).</param>
+/// <param name="FailureEvent">Audited when Telegram refuses the step (the step may pick a more precise one); null for a
+/// routine step whose failures are only logged (the session check).</param>
 /// <param name="ReuseSessionFrom">Statuses whose saved session the step continues; from any other it starts a fresh one.</param>
 internal sealed record LoginStepRules(
-    string Action, IReadOnlyCollection<AccountStatus> AllowedFrom, OnboardingEvent FailureEvent, IReadOnlyCollection<AccountStatus> ReuseSessionFrom);
+    string Action, IReadOnlyCollection<AccountStatus> AllowedFrom, OnboardingEvent? FailureEvent, IReadOnlyCollection<AccountStatus> ReuseSessionFrom);
 
 /// <summary>The account, its Telegram client, and what the step reports back to the runner.</summary>
 internal sealed class LoginStep(TelegramAccount account, TelegramUserClient client)
@@ -43,13 +44,15 @@ internal sealed class LoginStep(TelegramAccount account, TelegramUserClient clie
 /// </summary>
 internal sealed partial class LoginStepRunner(
     ChannelDbContext db, AccountSecretStore secrets, TelegramClientFactory clients, AccountLoginLocks locks,
-    OnboardingAudit audit, ILogger<LoginStepRunner> logger)
+    OnboardingAudit audit, AccountLossRecorder losses, ILogger<LoginStepRunner> logger)
 {
-    public async Task<T> RunAsync<T>(string accountId, LoginStepRules rules, Func<LoginStep, CancellationToken, Task<T>> step, CancellationToken cancellationToken)
+    public Task<T> RunAsync<T>(string accountId, LoginStepRules rules, Func<LoginStep, CancellationToken, Task<T>> step, CancellationToken cancellationToken) =>
+        RunAsync(AccountIds.Parse(accountId), rules, step, cancellationToken);
+
+    public async Task<T> RunAsync<T>(TelegramAccountId id, LoginStepRules rules, Func<LoginStep, CancellationToken, Task<T>> step, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(step);
-        var id = AccountIds.Parse(accountId);
         using var lease = await locks.AcquireAsync(id, cancellationToken);
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw new AccountNotFoundException(id);
         OnboardingRules.Require(account, rules.Action, rules.AllowedFrom);
@@ -68,7 +71,11 @@ internal sealed partial class LoginStepRunner(
         {
             var reason = TelegramFailures.ReasonOf(exception);
             LogStepFailed(logger, rules.Action, id, reason, session.MainDcId);
-            await audit.RecordAsync(account, context.FailureEvent ?? rules.FailureEvent, OnboardingOutcome.Failed, reason);
+            if ((context.FailureEvent ?? rules.FailureEvent) is { } failureEvent)
+            {
+                await audit.RecordAsync(account, failureEvent, OnboardingOutcome.Failed, reason);
+            }
+
             throw new TelegramStepException(exception, session.MainDcId, context.AttemptsLeft);
         }
         finally
@@ -85,10 +92,39 @@ internal sealed partial class LoginStepRunner(
         }
     }
 
+    /// <summary>
+    /// Makes a call with an Active account's session. When Telegram answers that it ended the account (revoked the
+    /// session, banned or deleted the account), that is recorded (<see cref="AccountLossRecorder"/>), the dead session
+    /// is forgotten and the result is false; every other failure propagates.
+    /// </summary>
+    public async Task<bool> TryActiveCallAsync(LoginStep step, Func<TelegramUserClient, CancellationToken, Task> call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(call);
+        try
+        {
+            await call(step.Client, cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (TelegramFailures.IsTelegramFailure(exception))
+        {
+            if (!await losses.TryRecordAsync(step.Account, exception))
+            {
+                throw;
+            }
+
+            step.ForgetSession = true;
+            return false;
+        }
+    }
+
     /// <summary>Saves the session now (the step wants it stored before it records the new status).</summary>
     public Task SaveNowAsync(LoginStep step) => SaveSessionAsync(step.Account.Id, step.Client.Session);
 
-    /// <summary>Before an account is deleted: auth.logOut on a best-effort basis (Telegram unreachable: deleted anyway).</summary>
+    /// <summary>
+    /// Before an account is deleted: auth.logOut on a best-effort basis (Telegram unreachable: deleted anyway; the
+    /// session already revoked: that is recorded).
+    /// </summary>
     public async Task TryLogOutAsync(TelegramAccount account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
@@ -105,6 +141,11 @@ internal sealed partial class LoginStepRunner(
         }
         catch (Exception exception) when (TelegramFailures.IsTelegramFailure(exception))
         {
+            if (await losses.TryRecordAsync(account, exception))
+            {
+                return;
+            }
+
             var reason = TelegramFailures.ReasonOf(exception);
             LogLogOutBeforeDeleteFailed(logger, account.Id, reason);
             await audit.RecordAsync(account, OnboardingEvent.LoggedOut, OnboardingOutcome.Failed, reason);

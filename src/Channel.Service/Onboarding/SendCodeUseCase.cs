@@ -27,7 +27,7 @@ internal sealed class SendCodeUseCase(
         "resend the login code", [AccountStatus.CodeSent], OnboardingEvent.CodeResent, ReuseSessionFrom: [AccountStatus.CodeSent]);
 
     public Task<CodeSentResult> SendAsync(string accountId, CancellationToken cancellationToken) =>
-        RunAsync(accountId, SendRules, async (step, ct) =>
+        RunAsync(accountId, SendRules, OnboardingEvent.CodeRequested, async (step, ct) =>
         {
             try
             {
@@ -42,10 +42,10 @@ internal sealed class SendCodeUseCase(
         }, cancellationToken);
 
     public Task<CodeSentResult> ResendAsync(string accountId, CancellationToken cancellationToken) =>
-        RunAsync(accountId, ResendRules, (step, ct) => step.Client.ResendCodeAsync(ct), cancellationToken);
+        RunAsync(accountId, ResendRules, OnboardingEvent.CodeResent, (step, ct) => step.Client.ResendCodeAsync(ct), cancellationToken);
 
     private Task<CodeSentResult> RunAsync(
-        string accountId, LoginStepRules rules, Func<LoginStep, CancellationToken, Task<SentCode>> askTelegram, CancellationToken cancellationToken) =>
+        string accountId, LoginStepRules rules, OnboardingEvent sentEvent, Func<LoginStep, CancellationToken, Task<SentCode>> askTelegram, CancellationToken cancellationToken) =>
         runner.RunAsync(accountId, rules, async (step, ct) =>
         {
             await rateLimit.EnsureAllowedAsync(step.Account, ct);
@@ -53,7 +53,7 @@ internal sealed class SendCodeUseCase(
             await runner.SaveNowAsync(step);
             step.Account.RecordCodeSent(time);
             await db.SaveChangesAsync(ct);
-            await audit.RecordAsync(step.Account, rules.FailureEvent, OnboardingOutcome.Succeeded);
+            await audit.RecordAsync(step.Account, sentEvent, OnboardingOutcome.Succeeded);
             return new CodeSentResult(step.Account, sent);
         }, cancellationToken);
 }

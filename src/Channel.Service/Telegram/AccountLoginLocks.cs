@@ -3,8 +3,9 @@ using Channel.Domain.Accounts;
 namespace Channel.Service.Telegram;
 
 /// <summary>
-/// Serialises the login steps of one account within this process (two VerifyCode at once: one waits for the other,
-/// then sees the new status). Across replicas the aggregate's optimistic concurrency decides instead.
+/// Serialises the Telegram work on one account within this process: login steps, session checks and deletion (two
+/// VerifyCode at once: one waits for the other, then sees the new status). Across replicas the aggregate's
+/// optimistic concurrency decides instead.
 /// </summary>
 internal sealed class AccountLoginLocks
 {

@@ -46,4 +46,37 @@ internal static class TelegramFailures
         _ when IsUnreachable(exception) => Unreachable,
         _ => "TELEGRAM_ERROR",
     };
+
+    /// <summary>
+    /// What the failure of a call made with a logged-in session says about the account: Telegram revoked the session
+    /// (or forgot, or saw a duplicate of, its key), banned the account, or deleted it. Null when it says none of these:
+    /// the session may still be good and the call may be tried again.
+    /// </summary>
+    public static AccountLoss? LossOf(Exception exception) => exception switch
+    {
+        TelegramStepException step => LossOf(step.InnerException!),
+        MTProtoTerminalException terminal => LossNamed(terminal.Error),
+        TelegramRpcException rpc when rpc.IsTerminal(authorized: true) => LossNamed(rpc.ErrorName),
+        _ => null,
+    };
+
+    private static AccountLoss LossNamed(string error) => error switch
+    {
+        "USER_DEACTIVATED_BAN" => AccountLoss.Banned,
+        "USER_DEACTIVATED" => AccountLoss.Deactivated,
+        _ => AccountLoss.SessionRevoked,
+    };
+}
+
+/// <summary>How Telegram ended a logged-in account; see <see cref="TelegramFailures.LossOf"/>.</summary>
+internal enum AccountLoss
+{
+    /// <summary>The session is gone (SESSION_REVOKED, AUTH_KEY_UNREGISTERED, SESSION_EXPIRED, AUTH_KEY_DUPLICATED…): log in again.</summary>
+    SessionRevoked,
+
+    /// <summary>USER_DEACTIVATED_BAN.</summary>
+    Banned,
+
+    /// <summary>USER_DEACTIVATED: the Telegram account was deleted.</summary>
+    Deactivated,
 }

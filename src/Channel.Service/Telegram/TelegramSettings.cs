@@ -17,6 +17,7 @@ internal sealed class TelegramSettings
     public const string SandboxKey = "Telegram:Sandbox";
     public const string TransportKey = "Telegram:Transport";
     public const string RequestTimeoutKey = "Telegram:RequestTimeout";
+    public const string SessionCheckIntervalKey = "Telegram:SessionCheckInterval";
     public const string MaxWrongCodesKey = "Onboarding:MaxWrongCodes";
     public const string SendCodeLimitKey = "Onboarding:SendCodeLimit";
     public const string SendCodeWindowKey = "Onboarding:SendCodeWindow";
@@ -35,6 +36,9 @@ internal sealed class TelegramSettings
 
     /// <summary>How long one Telegram call may take, connecting included, before the RPC fails with UNAVAILABLE.</summary>
     public required TimeSpan RequestTimeout { get; init; }
+
+    /// <summary>How often every Active account's session is checked; zero turns the checks off.</summary>
+    public required TimeSpan SessionCheckInterval { get; init; }
 
     /// <summary>Wrong codes accepted per sent code; the next wrong one cancels the code.</summary>
     public required int MaxWrongCodes { get; init; }
@@ -55,6 +59,7 @@ internal sealed class TelegramSettings
             ServerPublicKeys = LoadPublicKeys(configuration),
             Transport = ParseTransport(configuration[TransportKey]),
             RequestTimeout = ParseDuration(configuration[RequestTimeoutKey], RequestTimeoutKey, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)),
+            SessionCheckInterval = ParseDuration(configuration[SessionCheckIntervalKey], SessionCheckIntervalKey, TimeSpan.FromMinutes(5), TimeSpan.FromDays(1), zeroAllowed: true),
             MaxWrongCodes = ParseInt(configuration, MaxWrongCodesKey, defaultValue: 5, min: 1, max: 100),
             SendCodeLimit = ParseInt(configuration, SendCodeLimitKey, defaultValue: 5, min: 1, max: 10_000),
             SendCodeWindow = ParseDuration(configuration[SendCodeWindowKey], SendCodeWindowKey, TimeSpan.FromHours(1), TimeSpan.FromDays(7)),
@@ -189,15 +194,15 @@ internal sealed class TelegramSettings
             : throw new InvalidConfigurationException(key, string.Create(CultureInfo.InvariantCulture, $"expected a whole number from {min} to {max}."));
     }
 
-    private static TimeSpan ParseDuration(string? text, string key, TimeSpan defaultValue, TimeSpan max)
+    private static TimeSpan ParseDuration(string? text, string key, TimeSpan defaultValue, TimeSpan max, bool zeroAllowed = false)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
             return defaultValue;
         }
 
-        return TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero && value <= max
+        return TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var value) && (value > TimeSpan.Zero || (zeroAllowed && value == TimeSpan.Zero)) && value <= max
             ? value
-            : throw new InvalidConfigurationException(key, string.Create(CultureInfo.InvariantCulture, $"expected a duration such as {defaultValue:c} (more than zero, at most {max:c})."));
+            : throw new InvalidConfigurationException(key, string.Create(CultureInfo.InvariantCulture, $"expected a duration such as {defaultValue:c} ({(zeroAllowed ? "zero to turn it off" : "more than zero")}, at most {max:c})."));
     }
 }

@@ -183,6 +183,8 @@ public sealed class ConfiguredTelegramTests : IAsyncLifetime
     [InlineData("--Telegram:PublicKeys:0=/nonexistent/key.pem", "Telegram:PublicKeys:0")]
     [InlineData("--Telegram:Sandbox=maybe", "Telegram:Sandbox")]
     [InlineData("--Telegram:Transport=carrier-pigeon", "Telegram:Transport")]
+    [InlineData("--Telegram:SessionCheckInterval=-00:05:00", "Telegram:SessionCheckInterval")]
+    [InlineData("--Telegram:SessionCheckInterval=2.00:00:00", "Telegram:SessionCheckInterval")]
     [InlineData("--Onboarding:MaxWrongCodes=0", "Onboarding:MaxWrongCodes")]
     [InlineData("--Onboarding:SendCodeLimit=many", "Onboarding:SendCodeLimit")]
     [InlineData("--Onboarding:SendCodeWindow=-01:00:00", "Onboarding:SendCodeWindow")]

@@ -1,0 +1,89 @@
+using Channel.Domain.Accounts;
+using Channel.Domain.Common;
+using Channel.Persistence;
+using Channel.Service.Telegram;
+using Microsoft.EntityFrameworkCore;
+
+namespace Channel.Service.Sessions;
+
+/// <summary>
+/// Checks every Active account's session at start-up and then every <c>Telegram:SessionCheckInterval</c>, so a
+/// session revoked from the phone ("Terminate all other sessions"), a ban or a deleted account shows up as the
+/// account's status and in the audit instead of going unnoticed. A check that cannot reach Telegram changes nothing.
+/// </summary>
+internal sealed partial class SessionMonitor(
+    IServiceScopeFactory scopes, TelegramSettings settings, TimeProvider time, ILogger<SessionMonitor> logger) : BackgroundService
+{
+    // Enough to get through many accounts without opening a burst of connections to Telegram.
+    private const int ChecksAtOnce = 4;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (settings.SessionCheckInterval == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(settings.SessionCheckInterval, time);
+        do
+        {
+            await CheckAllAsync(stoppingToken);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One round over the accounts that are Active now; returns how many of them Telegram had ended.</summary>
+    public async Task<int> CheckAllAsync(CancellationToken cancellationToken)
+    {
+        List<TelegramAccountId> active;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+            active = await db.Accounts.AsNoTracking().Where(a => a.Status == AccountStatus.Active).Select(a => a.Id).ToListAsync(cancellationToken);
+        }
+
+        var lost = 0;
+        await Parallel.ForEachAsync(
+            active, new ParallelOptions { MaxDegreeOfParallelism = ChecksAtOnce, CancellationToken = cancellationToken }, async (id, ct) =>
+            {
+                if (await CheckAsync(id, ct) is { } status && status != AccountStatus.Active)
+                {
+                    Interlocked.Increment(ref lost);
+                }
+            });
+        LogRoundDone(logger, active.Count, lost);
+        return lost;
+    }
+
+    private async Task<AccountStatus?> CheckAsync(TelegramAccountId id, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var check = scope.ServiceProvider.GetRequiredService<SessionCheckUseCase>();
+        try
+        {
+            return (await check.ExecuteAsync(id, cancellationToken)).Status;
+        }
+        catch (Exception exception) when (exception is AccountNotFoundException or DomainException or DbUpdateConcurrencyException)
+        {
+            // Deleted, logged out or changed by another replica since the round began: nothing left to check.
+            return null;
+        }
+        catch (TelegramStepException)
+        {
+            // Already logged by the step; the session may be fine, so the next round asks again.
+            return null;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // One account's surprise must not stop the checks of the others, now or later.
+            LogCheckFailed(logger, exception, id);
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Debug, Message = "Session check: {Checked} active accounts checked, {Lost} ended by Telegram.")]
+    private static partial void LogRoundDone(ILogger logger, int @checked, int lost);
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Error, Message = "The session check of account {AccountId} failed unexpectedly.")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception, TelegramAccountId accountId);
+}
