@@ -135,8 +135,8 @@ public sealed class OnboardingHost : IAsyncDisposable
     }
 }
 
-/// <summary>One sandbox-mode host shared by a test class.</summary>
-public sealed class SandboxHostFixture : IAsyncLifetime
+/// <summary>One host, started with the given configuration arguments, shared by a test class.</summary>
+public class OnboardingHostFixture(params string[] arguments) : IAsyncLifetime
 {
     private readonly string _dataDirectory = OnboardingHost.NewDataDirectory();
     private OnboardingHost? _host;
@@ -145,7 +145,7 @@ public sealed class SandboxHostFixture : IAsyncLifetime
 
     public CapturedLogs Logs { get; } = new();
 
-    public async ValueTask InitializeAsync() => _host = await OnboardingHost.StartAsync(_dataDirectory, Logs, "--sandbox");
+    public async ValueTask InitializeAsync() => _host = await OnboardingHost.StartAsync(_dataDirectory, Logs, arguments);
 
     public async ValueTask DisposeAsync()
     {
@@ -155,7 +155,29 @@ public sealed class SandboxHostFixture : IAsyncLifetime
         }
 
         OnboardingHost.DeleteDataDirectory(_dataDirectory);
+        GC.SuppressFinalize(this);
     }
+}
+
+/// <summary>A sandbox-mode host (the emulator in-process) with the default settings.</summary>
+public sealed class SandboxHostFixture() : OnboardingHostFixture("--sandbox");
+
+/// <summary>
+/// What the sandbox-mode test classes share: the fixture's host, its gRPC client and its emulator world. Each test
+/// uses its own phone numbers and tenant.
+/// </summary>
+public abstract class SandboxTests(OnboardingHostFixture fixture)
+{
+    protected OnboardingHost Host { get; } = fixture.Host;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected TelegramAccounts.TelegramAccountsClient Client => Host.Client;
+
+    protected Channel.MTProto.Emulator.World.EmulatorWorld World => Host.Services.GetSandboxWorld();
+
+    protected async Task<AccountStatus> StatusAsync(string accountId) =>
+        (await Client.GetAccountAsync(new GetAccountRequest { AccountId = accountId }, cancellationToken: Ct)).Status;
 }
 
 internal static class SandboxServices

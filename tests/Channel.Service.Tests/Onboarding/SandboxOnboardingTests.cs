@@ -1,14 +1,10 @@
 extern alias service;
 
-using Channel.Domain.Accounts;
 using Channel.Grpc.V1;
 using Channel.MTProto.Emulator.World;
-using Channel.Persistence;
 using Channel.Persistence.Audit;
 using Google.Rpc;
 using Grpc.Core;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using AccountStatus = Channel.Grpc.V1.AccountStatus;
 
 namespace Channel.Service.Tests.Onboarding;
@@ -17,20 +13,12 @@ namespace Channel.Service.Tests.Onboarding;
 /// The onboarding RPCs end to end in sandbox mode: a real GrpcChannel against the real host, whose in-process emulator
 /// is reached over TCP by our MTProto client. Each test uses its own phone numbers and tenant.
 /// </summary>
-public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassFixture<SandboxHostFixture>
+public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : SandboxTests(fixture), IClassFixture<SandboxHostFixture>
 {
-    private readonly OnboardingHost _host = fixture.Host;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private TelegramAccounts.TelegramAccountsClient Client => _host.Client;
-
-    private EmulatorWorld World => _host.Services.GetSandboxWorld();
-
     [Fact]
     public void Start_SandboxMode_LogsTheEmulatorControlAddressOnce()
     {
-        var control = _host.Services.GetSandboxEmulator().ControlAddress;
+        var control = Host.Services.GetSandboxEmulator().ControlAddress;
 
         Assert.NotNull(control);
         Assert.Single(fixture.Logs.Messages, m => m.Contains("Sandbox mode", StringComparison.Ordinal) && m.Contains(control.ToString(), StringComparison.Ordinal));
@@ -39,7 +27,7 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
     [Fact]
     public async Task SendCodeThenVerifyCode_TestNumber_AccountActiveWithIdentity()
     {
-        var account = await _host.CreateAccountAsync("+99966 2 0001");
+        var account = await Host.CreateAccountAsync("+99966 2 0001");
 
         var sent = await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
         var verified = await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct);
@@ -51,17 +39,17 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
         Assert.False(verified.PasswordRequired);
         Assert.Equal(AccountStatus.Active, verified.Account.Status);
         Assert.Equal(World.GetUser("+9996620001").Id, verified.Account.TelegramUser.Id);
-        Assert.Equal(2, (await _host.LoadAccountAsync(account.Id)).MainDcId);
+        Assert.Equal(2, (await Host.LoadAccountAsync(account.Id)).MainDcId);
         Assert.Equal(
             [OnboardingEvent.CodeRequested, OnboardingEvent.Activated],
-            (await _host.AuditAsync(account.Id)).Select(r => r.Event));
+            (await Host.AuditAsync(account.Id)).Select(r => r.Event));
     }
 
     [Fact]
     public async Task VerifyCode_TwoFactorAccount_PasswordRequiredThenSubmitPasswordActive()
     {
         World.CreateUser(new NewUser("+99966 2 0002", "Ann", Password: "correct horse", PasswordHint: "horse"));
-        var account = await _host.CreateAccountAsync("+99966 2 0002");
+        var account = await Host.CreateAccountAsync("+99966 2 0002");
         await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
 
         var verified = await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct);
@@ -78,7 +66,7 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
     public async Task SubmitPassword_WrongThenRight_InvalidArgumentThenActive()
     {
         World.CreateUser(new NewUser("+99966 2 0003", "Bob", Password: "right one"));
-        var account = await _host.CreateAccountAsync("+99966 2 0003");
+        var account = await Host.CreateAccountAsync("+99966 2 0003");
         await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
         await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct);
 
@@ -88,13 +76,13 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
 
         Assert.Equal("2", info.Metadata["dc"]);
         Assert.Equal(AccountStatus.Active, active.Status);
-        Assert.Contains(await _host.AuditAsync(account.Id), r => r is { Event: OnboardingEvent.PasswordWrong, Outcome: OnboardingOutcome.Failed, Reason: "PASSWORD_HASH_INVALID" });
+        Assert.Contains(await Host.AuditAsync(account.Id), r => r is { Event: OnboardingEvent.PasswordWrong, Outcome: OnboardingOutcome.Failed, Reason: "PASSWORD_HASH_INVALID" });
     }
 
     [Fact]
     public async Task VerifyCode_WrongThenRight_InvalidArgumentWithAttemptsLeftThenActive()
     {
-        var account = await _host.CreateAccountAsync("+99966 2 0004");
+        var account = await Host.CreateAccountAsync("+99966 2 0004");
         await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
 
         var info = await OnboardingAssert.FailsAsync(StatusCode.InvalidArgument, "PHONE_CODE_INVALID", () =>
@@ -108,7 +96,7 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
     [Fact]
     public async Task VerifyCode_FiveWrongCodes_CodeCancelledAndAccountPending()
     {
-        var account = await _host.CreateAccountAsync("+99966 2 0005");
+        var account = await Host.CreateAccountAsync("+99966 2 0005");
         await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
 
         var attemptsLeft = new List<string>();
@@ -126,26 +114,26 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
 
         Assert.Equal(["4", "3", "2", "1", "0"], attemptsLeft);
         Assert.Equal(AccountStatus.Pending, after.Status);
-        Assert.Contains(await _host.AuditAsync(account.Id), r => r is { Event: OnboardingEvent.LoginCancelled, Outcome: OnboardingOutcome.Rejected });
+        Assert.Contains(await Host.AuditAsync(account.Id), r => r is { Event: OnboardingEvent.LoginCancelled, Outcome: OnboardingOutcome.Rejected });
     }
 
     [Fact]
     public async Task SendCode_UserOnDc4_FollowsPhoneMigrateAndLogsInThere()
     {
-        var account = await _host.CreateAccountAsync("+99966 4 0006");
+        var account = await Host.CreateAccountAsync("+99966 4 0006");
 
         await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
         var verified = await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "44444" }, cancellationToken: Ct);
 
         Assert.Equal(AccountStatus.Active, verified.Account.Status);
         Assert.Equal(4, World.GetUser("+9996640006").DcId);
-        Assert.Equal(4, (await _host.LoadAccountAsync(account.Id)).MainDcId);
+        Assert.Equal(4, (await Host.LoadAccountAsync(account.Id)).MainDcId);
     }
 
     [Fact]
     public async Task SendCode_FloodWaitInjected_ResourceExhaustedWithRetryInfo()
     {
-        var account = await _host.CreateAccountAsync("+99966 2 0007");
+        var account = await Host.CreateAccountAsync("+99966 2 0007");
         World.InjectFlood("auth.sendCode", seconds: 42, count: 1);
 
         var error = await RpcAssert.ThrowsAsync(StatusCode.ResourceExhausted, () =>
@@ -160,7 +148,7 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
     [Fact]
     public async Task VerifyCode_TwoAtOnce_ExactlyOneWins()
     {
-        var account = await _host.CreateAccountAsync("+99966 2 0008");
+        var account = await Host.CreateAccountAsync("+99966 2 0008");
         await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
 
         var calls = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
@@ -184,10 +172,10 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
     [Fact]
     public async Task LogOut_ThenSendCodeAndVerifyCode_ActiveAgain()
     {
-        var account = await _host.CreateActiveAccountAsync("+99966 2 0009");
+        var account = await Host.CreateActiveAccountAsync("+99966 2 0009");
 
         var loggedOut = await Client.LogOutAsync(new LogOutRequest { AccountId = account.Id }, cancellationToken: Ct);
-        var sessionAfterLogOut = await _host.LoadSessionAsync(account.Id);
+        var sessionAfterLogOut = await Host.LoadSessionAsync(account.Id);
         await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
         var again = await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct);
 
@@ -199,7 +187,7 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
     [Fact]
     public async Task CancelCode_AfterSendCode_PendingAndVerifyRefused()
     {
-        var account = await _host.CreateAccountAsync("+99966 2 0010");
+        var account = await Host.CreateAccountAsync("+99966 2 0010");
         await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
 
         var cancelled = await Client.CancelCodeAsync(new CancelCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
@@ -212,7 +200,7 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
     [Fact]
     public async Task ResendCode_AfterSendCode_SmsDelivery()
     {
-        var account = await _host.CreateAccountAsync("+99966 2 0011");
+        var account = await Host.CreateAccountAsync("+99966 2 0011");
         await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
 
         var resent = await Client.ResendCodeAsync(new ResendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
@@ -225,25 +213,25 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
     [Fact]
     public async Task DeleteAccount_Active_LogsOutOfTelegramThenDeletes()
     {
-        var account = await _host.CreateActiveAccountAsync("+99966 2 0012");
+        var account = await Host.CreateActiveAccountAsync("+99966 2 0012");
 
         await Client.DeleteAccountAsync(new DeleteAccountRequest { AccountId = account.Id }, cancellationToken: Ct);
 
         await RpcAssert.ThrowsAsync(StatusCode.NotFound, () =>
             Client.GetAccountAsync(new GetAccountRequest { AccountId = account.Id }, cancellationToken: Ct).ResponseAsync);
-        Assert.Contains(await _host.AuditAsync(account.Id), r => r is { Event: OnboardingEvent.LoggedOut, Outcome: OnboardingOutcome.Succeeded });
+        Assert.Contains(await Host.AuditAsync(account.Id), r => r is { Event: OnboardingEvent.LoggedOut, Outcome: OnboardingOutcome.Succeeded });
     }
 
     [Fact]
     public async Task VerifyCode_BeforeSendCode_FailedPreconditionWithoutAskingTelegram()
     {
-        var account = await _host.CreateAccountAsync("+99966 2 0013");
+        var account = await Host.CreateAccountAsync("+99966 2 0013");
 
         var info = await OnboardingAssert.FailsAsync(StatusCode.FailedPrecondition, "ACCOUNT_STATE_INVALID", () =>
             Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct).ResponseAsync);
 
         Assert.Equal("Pending", info.Metadata["status"]);
-        Assert.Empty(await _host.AuditAsync(account.Id));
+        Assert.Empty(await Host.AuditAsync(account.Id));
     }
 
     [Theory]
@@ -251,7 +239,7 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : IClassF
     [InlineData("12a45")]
     public async Task VerifyCode_MalformedCode_InvalidArgumentNamingCode(string code)
     {
-        var account = await _host.CreateAccountAsync("+99966 2 0014");
+        var account = await Host.CreateAccountAsync("+99966 2 0014");
 
         var error = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, () =>
             Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = code }, cancellationToken: Ct).ResponseAsync);

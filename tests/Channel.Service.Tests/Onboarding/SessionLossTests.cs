@@ -1,7 +1,6 @@
 extern alias service;
 
 using Channel.Grpc.V1;
-using Channel.MTProto.Emulator.World;
 using Channel.Persistence.Audit;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,27 +13,19 @@ namespace Channel.Service.Tests.Onboarding;
 /// Telegram ending a logged-in account on its own (the user terminates the session on the phone, a ban, a deleted
 /// account), noticed by LogOut, by DeleteAccount's log-out and by the session monitor. Sandbox mode over TCP.
 /// </summary>
-public sealed class SessionLossTests(SandboxHostFixture fixture) : IClassFixture<SandboxHostFixture>
+public sealed class SessionLossTests(SandboxHostFixture fixture) : SandboxTests(fixture), IClassFixture<SandboxHostFixture>
 {
-    private readonly OnboardingHost _host = fixture.Host;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private TelegramAccounts.TelegramAccountsClient Client => _host.Client;
-
-    private EmulatorWorld World => _host.Services.GetSandboxWorld();
-
-    private SessionMonitor Monitor => _host.Services.GetRequiredService<SessionMonitor>();
+    private SessionMonitor Monitor => Host.Services.GetRequiredService<SessionMonitor>();
 
     [Fact]
     public async Task LogOut_SessionRevokedOnThePhone_SucceedsAsSessionRevokedAndReLoginWorks()
     {
-        var account = await _host.CreateActiveAccountAsync("+99966 2 0101");
+        var account = await Host.CreateActiveAccountAsync("+99966 2 0101");
         Assert.Equal(1, World.RevokeSessions("+9996620101"));
 
         var afterLogOut = await Client.LogOutAsync(new LogOutRequest { AccountId = account.Id }, cancellationToken: Ct);
-        var session = await _host.LoadSessionAsync(account.Id);
-        var audit = await _host.AuditAsync(account.Id);
+        var session = await Host.LoadSessionAsync(account.Id);
+        var audit = await Host.AuditAsync(account.Id);
         await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
         var again = await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct);
 
@@ -49,19 +40,19 @@ public sealed class SessionLossTests(SandboxHostFixture fixture) : IClassFixture
     [Fact]
     public async Task SessionCheck_OneSessionRevoked_OnlyThatAccountMovesToSessionRevoked()
     {
-        var revoked = await _host.CreateActiveAccountAsync("+99966 2 0102");
-        var untouched = await _host.CreateActiveAccountAsync("+99966 2 0103");
+        var revoked = await Host.CreateActiveAccountAsync("+99966 2 0102");
+        var untouched = await Host.CreateActiveAccountAsync("+99966 2 0103");
         World.RevokeSessions("+9996620102");
 
         var lost = await Monitor.CheckAllAsync(Ct);
 
         Assert.True(lost >= 1);
         Assert.Equal(AccountStatus.SessionRevoked, await StatusAsync(revoked.Id));
-        Assert.Null(await _host.LoadSessionAsync(revoked.Id));
-        Assert.Contains(await _host.AuditAsync(revoked.Id), r => r is { Event: OnboardingEvent.SessionRevoked, Outcome: OnboardingOutcome.Observed, Reason: "SESSION_REVOKED" });
+        Assert.Null(await Host.LoadSessionAsync(revoked.Id));
+        Assert.Contains(await Host.AuditAsync(revoked.Id), r => r is { Event: OnboardingEvent.SessionRevoked, Outcome: OnboardingOutcome.Observed, Reason: "SESSION_REVOKED" });
         Assert.Equal(AccountStatus.Active, await StatusAsync(untouched.Id));
-        Assert.NotNull(await _host.LoadSessionAsync(untouched.Id));
-        Assert.Equal([OnboardingEvent.CodeRequested, OnboardingEvent.Activated], (await _host.AuditAsync(untouched.Id)).Select(r => r.Event));
+        Assert.NotNull(await Host.LoadSessionAsync(untouched.Id));
+        Assert.Equal([OnboardingEvent.CodeRequested, OnboardingEvent.Activated], (await Host.AuditAsync(untouched.Id)).Select(r => r.Event));
     }
 
     [Theory]
@@ -71,20 +62,20 @@ public sealed class SessionLossTests(SandboxHostFixture fixture) : IClassFixture
     public async Task SessionCheck_TelegramEndsTheAccount_StatusAndAuditSayHow(
         string phone, string error, AccountStatus expectedStatus, OnboardingEvent expectedEvent)
     {
-        var account = await _host.CreateActiveAccountAsync(phone);
+        var account = await Host.CreateActiveAccountAsync(phone);
         World.InjectError("users.getUsers", 401, error, count: 1, user: phone);
 
         await Monitor.CheckAllAsync(Ct);
 
         Assert.Equal(expectedStatus, await StatusAsync(account.Id));
-        var last = (await _host.AuditAsync(account.Id))[^1];
+        var last = (await Host.AuditAsync(account.Id))[^1];
         Assert.Equal((expectedEvent, OnboardingOutcome.Observed, error), (last.Event, last.Outcome, last.Reason));
     }
 
     [Fact]
     public async Task SessionCheck_TelegramFailsInternally_AccountStaysActiveAndNothingIsAudited()
     {
-        var account = await _host.CreateActiveAccountAsync("+99966 2 0107");
+        var account = await Host.CreateActiveAccountAsync("+99966 2 0107");
         World.InjectError("users.getUsers", 500, "INTERNAL_SERVER_ERROR", count: 1, user: "+99966 2 0107");
 
         await Monitor.CheckAllAsync(Ct);
@@ -95,65 +86,45 @@ public sealed class SessionLossTests(SandboxHostFixture fixture) : IClassFixture
         Assert.Equal(AccountStatus.LoggedOut, logOut.Status);
         Assert.Equal(
             [OnboardingEvent.CodeRequested, OnboardingEvent.Activated, OnboardingEvent.LoggedOut],
-            (await _host.AuditAsync(account.Id)).Select(r => r.Event));
+            (await Host.AuditAsync(account.Id)).Select(r => r.Event));
     }
 
     [Fact]
     public async Task DeleteAccount_SessionAlreadyRevoked_RecordsTheRevocationAndDeletes()
     {
-        var account = await _host.CreateActiveAccountAsync("+99966 2 0108");
+        var account = await Host.CreateActiveAccountAsync("+99966 2 0108");
         World.RevokeSessions("+9996620108");
 
         await Client.DeleteAccountAsync(new DeleteAccountRequest { AccountId = account.Id }, cancellationToken: Ct);
 
         await RpcAssert.ThrowsAsync(StatusCode.NotFound, () =>
             Client.GetAccountAsync(new GetAccountRequest { AccountId = account.Id }, cancellationToken: Ct).ResponseAsync);
-        var audit = await _host.AuditAsync(account.Id);
+        var audit = await Host.AuditAsync(account.Id);
         Assert.Equal(OnboardingEvent.SessionRevoked, audit[^1].Event);
         Assert.DoesNotContain(audit, r => r.Event == OnboardingEvent.LoggedOut);
     }
-
-    private async Task<AccountStatus> StatusAsync(string accountId) =>
-        (await Client.GetAccountAsync(new GetAccountRequest { AccountId = accountId }, cancellationToken: Ct)).Status;
 }
 
-/// <summary>The monitor's own timer, in a host configured to check every 200 ms.</summary>
-public sealed class SessionMonitorScheduleTests : IAsyncLifetime
+/// <summary>A sandbox host whose session monitor runs every 200 ms.</summary>
+public sealed class FrequentSessionCheckHostFixture() : OnboardingHostFixture("--sandbox", "--Telegram:SessionCheckInterval=00:00:00.2");
+
+/// <summary>The monitor's own timer: no test calls it.</summary>
+public sealed class SessionMonitorScheduleTests(FrequentSessionCheckHostFixture fixture) : SandboxTests(fixture), IClassFixture<FrequentSessionCheckHostFixture>
 {
-    private readonly string _dataDirectory = OnboardingHost.NewDataDirectory();
-    private readonly CapturedLogs _logs = new();
-    private OnboardingHost? _host;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() =>
-        _host = await OnboardingHost.StartAsync(_dataDirectory, _logs, "--sandbox", "--Telegram:SessionCheckInterval=00:00:00.2");
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
-        OnboardingHost.DeleteDataDirectory(_dataDirectory);
-    }
-
     [Fact]
     public async Task RevokedOnThePhone_WithoutAnyCall_AccountBecomesSessionRevoked()
     {
-        var host = _host!;
-        var account = await host.CreateActiveAccountAsync("+99966 2 0201");
-        host.Services.GetSandboxWorld().RevokeSessions("+9996620201");
+        var account = await Host.CreateActiveAccountAsync("+99966 2 0201");
+        World.RevokeSessions("+9996620201");
 
         var status = AccountStatus.Active;
         for (var polls = 0; polls < 150 && status == AccountStatus.Active; polls++)
         {
             await Task.Delay(100, Ct);
-            status = (await host.Client.GetAccountAsync(new GetAccountRequest { AccountId = account.Id }, cancellationToken: Ct)).Status;
+            status = await StatusAsync(account.Id);
         }
 
         Assert.Equal(AccountStatus.SessionRevoked, status);
-        Assert.Contains(_logs.Messages, m => m.Contains("Telegram ended the session of account", StringComparison.Ordinal) && m.Contains("SESSION_REVOKED", StringComparison.Ordinal));
+        Assert.Contains(fixture.Logs.Messages, m => m.Contains("Telegram ended the session of account", StringComparison.Ordinal) && m.Contains("SESSION_REVOKED", StringComparison.Ordinal));
     }
 }
