@@ -2,6 +2,7 @@ using Channel.Domain.Accounts;
 using Channel.Persistence.Accounts;
 using Channel.Persistence.Audit;
 using Channel.Persistence.Secrets;
+using Channel.Persistence.Sessions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,6 +23,8 @@ public abstract class ChannelDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<OnboardingAuditRecord> OnboardingAudit => Set<OnboardingAuditRecord>();
 
     internal DbSet<AccountSecrets> AccountSecrets => Set<AccountSecrets>();
+
+    internal DbSet<SessionCheckSlot> SessionChecks => Set<SessionCheckSlot>();
 
     /// <summary>True when the save failed on a unique index (for accounts: the tenant already has this phone).</summary>
     public abstract bool IsUniqueConstraintViolation(DbUpdateException exception);
@@ -44,6 +47,7 @@ public abstract class ChannelDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyConfiguration(new TelegramAccountConfiguration());
         modelBuilder.ApplyConfiguration(new AccountSecretsConfiguration());
         modelBuilder.ApplyConfiguration(new OnboardingAuditConfiguration());
+        modelBuilder.ApplyConfiguration(new SessionCheckSlotConfiguration());
         modelBuilder.Entity<DataProtectionKey>().ToTable("DataProtectionKeys");
     }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Channel.Persistence.Configuration;
 using Channel.Persistence.DataProtection;
 using Channel.Persistence.Secrets;
+using Channel.Persistence.Sessions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,8 @@ public static class PersistenceServiceCollectionExtensions
 
     /// <summary>
     /// Registers the provider-specific <see cref="ChannelDbContext"/>, start-up migrations, the DataProtection key
-    /// ring (in the database, wrapped by a key-encryption key or certificate) and <see cref="AccountSecretStore"/>.
+    /// ring (in the database, wrapped by a key-encryption key or certificate), <see cref="AccountSecretStore"/> and
+    /// <see cref="SessionCheckClaims"/>.
     /// Throws <see cref="InvalidConfigurationException"/> naming the key when the configuration is wrong.
     /// </summary>
     public static IServiceCollection AddChannelPersistence(
@@ -46,6 +48,7 @@ public static class PersistenceServiceCollectionExtensions
         // Before AddDataProtection: hosted services start in registration order, and DataProtection's reads the key ring.
         services.AddHostedService<DatabaseInitializer>();
         services.AddScoped<AccountSecretStore>();
+        services.AddScoped<SessionCheckClaims>();
         AddKeyRing(services, settings);
         return services;
     }

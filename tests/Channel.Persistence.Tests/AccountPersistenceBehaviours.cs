@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Channel.Domain.Accounts;
 using Channel.Persistence.Secrets;
+using Channel.Persistence.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -209,6 +210,65 @@ public abstract class AccountPersistenceBehaviours
             Assert.Contains("encryptedSecret", key.Xml, StringComparison.Ordinal);
             Assert.DoesNotContain("<masterKey", key.Xml, StringComparison.Ordinal);
         });
+    }
+
+    [Fact]
+    public async Task SessionCheckClaims_OneAccount_DueOnlyOncePerNextCheckAt()
+    {
+        await using var harness = await StartAsync(Ct);
+        var account = TestData.NewAccount();
+        await SaveNewAsync(harness, account);
+        var now = TestData.Time.GetUtcNow();
+
+        var first = await ClaimAsync(harness, account.Id, now, now.AddMinutes(5));
+        var beforeDue = await ClaimAsync(harness, account.Id, now.AddMinutes(4), now.AddMinutes(9));
+        var whenDue = await ClaimAsync(harness, account.Id, now.AddMinutes(5), now.AddMinutes(10));
+        var sameRoundAgain = await ClaimAsync(harness, account.Id, now.AddMinutes(5), now.AddMinutes(10));
+
+        Assert.Equal((true, false, true, false), (first, beforeDue, whenDue, sameRoundAgain));
+    }
+
+    [Fact]
+    public async Task SessionCheckClaims_TwoClaimantsAtOnce_ExactlyOneWinsEachRound()
+    {
+        await using var harness = await StartAsync(Ct);
+        var account = TestData.NewAccount();
+        await SaveNewAsync(harness, account);
+        var now = TestData.Time.GetUtcNow();
+
+        // Round 1 inserts the slot, round 2 updates it: both paths must let one claimant through.
+        foreach (var round in new[] { now, now.AddMinutes(5) })
+        {
+            var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => ClaimAsync(harness, account.Id, round, round.AddMinutes(5)))));
+
+            Assert.Single(claims, claimed => claimed);
+        }
+    }
+
+    [Fact]
+    public async Task SessionCheckClaims_AccountDeleted_NotClaimedAndSlotGone()
+    {
+        await using var harness = await StartAsync(Ct);
+        var account = TestData.NewAccount();
+        await SaveNewAsync(harness, account);
+        var now = TestData.Time.GetUtcNow();
+        Assert.True(await ClaimAsync(harness, account.Id, now, now.AddMinutes(5)));
+
+        await using (var scope = harness.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+            db.Accounts.Remove(await db.Accounts.SingleAsync(a => a.Id == account.Id, Ct));
+            await db.SaveChangesAsync(Ct);
+            Assert.False(await db.SessionChecks.AnyAsync(Ct));
+        }
+
+        Assert.False(await ClaimAsync(harness, account.Id, now.AddMinutes(5), now.AddMinutes(10)));
+    }
+
+    private static async Task<bool> ClaimAsync(PersistenceHarness harness, TelegramAccountId accountId, DateTimeOffset now, DateTimeOffset next)
+    {
+        await using var scope = harness.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<SessionCheckClaims>().TryClaimAsync(accountId, now, next, Ct);
     }
 
     private protected static async Task SaveNewAsync(PersistenceHarness harness, TelegramAccount account)

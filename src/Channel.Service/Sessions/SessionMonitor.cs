@@ -1,6 +1,7 @@
 using Channel.Domain.Accounts;
 using Channel.Domain.Common;
 using Channel.Persistence;
+using Channel.Persistence.Sessions;
 using Channel.Service.Telegram;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,6 +11,8 @@ namespace Channel.Service.Sessions;
 /// Checks every Active account's session at start-up and then every <c>Telegram:SessionCheckInterval</c>, so a
 /// session revoked from the phone ("Terminate all other sessions"), a ban or a deleted account shows up as the
 /// account's status and in the audit instead of going unnoticed. A check that cannot reach Telegram changes nothing.
+/// Every replica runs a monitor; <see cref="SessionCheckClaims"/> lets one of them check a given account per round,
+/// so two replicas never use the account's key at once (AUTH_KEY_DUPLICATED).
 /// </summary>
 internal sealed partial class SessionMonitor(
     IServiceScopeFactory scopes, TelegramSettings settings, TimeProvider time, ILogger<SessionMonitor> logger) : BackgroundService
@@ -32,9 +35,20 @@ internal sealed partial class SessionMonitor(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One round over the accounts that are Active now; returns how many of them Telegram had ended.</summary>
+    /// <summary>
+    /// How far a claim moves an account's next check: the interval, but never less than a check may take (a connect
+    /// and a call, each bounded by the request timeout), so a claim outlasts the check it covers.
+    /// </summary>
+    private TimeSpan ClaimSpan => settings.SessionCheckInterval > 2 * settings.RequestTimeout ? settings.SessionCheckInterval : 2 * settings.RequestTimeout;
+
+    /// <summary>
+    /// One round over the accounts that are Active now and due (not checked by any replica within the interval);
+    /// returns how many of them Telegram had ended.
+    /// </summary>
     public async Task<int> CheckAllAsync(CancellationToken cancellationToken)
     {
+        // Claims are measured from the round's start, so the next round finds every account due again.
+        var roundStart = time.GetUtcNow();
         List<TelegramAccountId> active;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -46,7 +60,7 @@ internal sealed partial class SessionMonitor(
         await Parallel.ForEachAsync(
             active, new ParallelOptions { MaxDegreeOfParallelism = ChecksAtOnce, CancellationToken = cancellationToken }, async (id, ct) =>
             {
-                if (await CheckAsync(id, ct) is { } status && status != AccountStatus.Active)
+                if (await CheckAsync(id, roundStart, ct) is { } status && status != AccountStatus.Active)
                 {
                     Interlocked.Increment(ref lost);
                 }
@@ -55,12 +69,19 @@ internal sealed partial class SessionMonitor(
         return lost;
     }
 
-    private async Task<AccountStatus?> CheckAsync(TelegramAccountId id, CancellationToken cancellationToken)
+    /// <returns>The status after the check; null when there was nothing to check or the check was inconclusive.</returns>
+    private async Task<AccountStatus?> CheckAsync(TelegramAccountId id, DateTimeOffset roundStart, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
+        var claims = scope.ServiceProvider.GetRequiredService<SessionCheckClaims>();
         var check = scope.ServiceProvider.GetRequiredService<SessionCheckUseCase>();
         try
         {
+            if (!await claims.TryClaimAsync(id, roundStart, roundStart + ClaimSpan, cancellationToken))
+            {
+                return null;
+            }
+
             return (await check.ExecuteAsync(id, cancellationToken)).Status;
         }
         catch (Exception exception) when (exception is AccountNotFoundException or DomainException or DbUpdateConcurrencyException)
@@ -81,8 +102,8 @@ internal sealed partial class SessionMonitor(
         }
     }
 
-    [LoggerMessage(EventId = 4020, Level = LogLevel.Debug, Message = "Session check: {Checked} active accounts checked, {Lost} ended by Telegram.")]
-    private static partial void LogRoundDone(ILogger logger, int @checked, int lost);
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Debug, Message = "Session check: {Active} active accounts, {Lost} ended by Telegram.")]
+    private static partial void LogRoundDone(ILogger logger, int active, int lost);
 
     [LoggerMessage(EventId = 4021, Level = LogLevel.Error, Message = "The session check of account {AccountId} failed unexpectedly.")]
     private static partial void LogCheckFailed(ILogger logger, Exception exception, TelegramAccountId accountId);

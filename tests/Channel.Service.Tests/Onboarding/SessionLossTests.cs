@@ -55,6 +55,19 @@ public sealed class SessionLossTests(SandboxHostFixture fixture) : SandboxTests(
         Assert.Equal([OnboardingEvent.CodeRequested, OnboardingEvent.Activated], (await Host.AuditAsync(untouched.Id)).Select(r => r.Event));
     }
 
+    [Fact]
+    public async Task SessionCheck_SecondRoundWithinTheInterval_DoesNotAskTelegramAgain()
+    {
+        var account = await Host.CreateActiveAccountAsync("+99966 2 0109");
+        await Monitor.CheckAllAsync(Ct);
+        World.InjectError("users.getUsers", 401, "USER_DEACTIVATED", count: 1, user: "+99966 2 0109");
+
+        await Monitor.CheckAllAsync(Ct);
+
+        // The claim of the first round holds for the whole interval (here the default 5 minutes).
+        Assert.Equal(AccountStatus.Active, await StatusAsync(account.Id));
+    }
+
     [Theory]
     [InlineData("+99966 2 0104", "USER_DEACTIVATED_BAN", AccountStatus.Banned, OnboardingEvent.AccountBanned)]
     [InlineData("+99966 2 0105", "USER_DEACTIVATED", AccountStatus.Deactivated, OnboardingEvent.AccountDeactivated)]
@@ -105,8 +118,12 @@ public sealed class SessionLossTests(SandboxHostFixture fixture) : SandboxTests(
     }
 }
 
-/// <summary>A sandbox host whose session monitor runs every 200 ms.</summary>
-public sealed class FrequentSessionCheckHostFixture() : OnboardingHostFixture("--sandbox", "--Telegram:SessionCheckInterval=00:00:00.2");
+/// <summary>
+/// A sandbox host whose session monitor runs every 200 ms. A claim spans at least twice the request timeout, so
+/// each account is checked at most every 6 s here.
+/// </summary>
+public sealed class FrequentSessionCheckHostFixture()
+    : OnboardingHostFixture("--sandbox", "--Telegram:SessionCheckInterval=00:00:00.2", "--Telegram:RequestTimeout=00:00:03");
 
 /// <summary>The monitor's own timer: no test calls it.</summary>
 public sealed class SessionMonitorScheduleTests(FrequentSessionCheckHostFixture fixture) : SandboxTests(fixture), IClassFixture<FrequentSessionCheckHostFixture>
@@ -118,7 +135,7 @@ public sealed class SessionMonitorScheduleTests(FrequentSessionCheckHostFixture 
         World.RevokeSessions("+9996620201");
 
         var status = AccountStatus.Active;
-        for (var polls = 0; polls < 150 && status == AccountStatus.Active; polls++)
+        for (var polls = 0; polls < 300 && status == AccountStatus.Active; polls++)
         {
             await Task.Delay(100, Ct);
             status = await StatusAsync(account.Id);

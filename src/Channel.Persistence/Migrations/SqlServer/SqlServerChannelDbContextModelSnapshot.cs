@@ -137,6 +137,19 @@ namespace Channel.Persistence.Migrations.SqlServer
                     b.ToTable("TelegramAccountSecrets", (string)null);
                 });
 
+            modelBuilder.Entity("Channel.Persistence.Sessions.SessionCheckSlot", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("NextCheckAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("SessionChecks", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -198,6 +211,15 @@ namespace Channel.Persistence.Migrations.SqlServer
                     b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
                         .WithOne()
                         .HasForeignKey("Channel.Persistence.Secrets.AccountSecrets", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Sessions.SessionCheckSlot", b =>
+                {
+                    b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Channel.Persistence.Sessions.SessionCheckSlot", "AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

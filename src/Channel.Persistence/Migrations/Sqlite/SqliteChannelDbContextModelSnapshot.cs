@@ -130,6 +130,19 @@ namespace Channel.Persistence.Migrations.Sqlite
                     b.ToTable("TelegramAccountSecrets", (string)null);
                 });
 
+            modelBuilder.Entity("Channel.Persistence.Sessions.SessionCheckSlot", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextCheckAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("SessionChecks", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -189,6 +202,15 @@ namespace Channel.Persistence.Migrations.Sqlite
                     b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
                         .WithOne()
                         .HasForeignKey("Channel.Persistence.Secrets.AccountSecrets", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Sessions.SessionCheckSlot", b =>
+                {
+                    b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Channel.Persistence.Sessions.SessionCheckSlot", "AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
