@@ -1,5 +1,9 @@
+extern alias service;
+
 using System.Text.Json;
 using Channel.Cli;
+using Microsoft.Extensions.DependencyInjection;
+using SessionMonitor = service::Channel.Service.Sessions.SessionMonitor;
 
 namespace Channel.Service.Tests.Onboarding;
 
@@ -43,6 +47,24 @@ public sealed class CliWalkThroughTests(SandboxHostFixture fixture) : IClassFixt
 
         Assert.True(Json(verified).GetProperty("passwordRequired").GetBoolean());
         Assert.Equal("ACCOUNT_STATUS_ACTIVE", Json(active).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task ReadmeRevocation_ControlApiRevoke_GetShowsSessionRevokedAfterTheCheck()
+    {
+        var id = Json(await RunAsync(
+            "create", "--tenant", "3", "--api-id", "12345", "--api-hash", "0123456789abcdef0123456789abcdef", "--phone", "+99966 2 1235")).GetProperty("id").GetString()!;
+        await RunAsync("send-code", id);
+        await RunAsync("verify-code", id, "22222");
+        using var http = new HttpClient { BaseAddress = _host.Services.GetSandboxEmulator().ControlAddress };
+
+        using var revoke = await http.PostAsync(new Uri("users/9996621235/revoke", UriKind.Relative), content: null, TestContext.Current.CancellationToken);
+        var revoked = Json(await revoke.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        await _host.Services.GetRequiredService<SessionMonitor>().CheckAllAsync(TestContext.Current.CancellationToken);
+        var fetched = await RunAsync("get", id);
+
+        Assert.Equal(1, revoked.GetProperty("revoked").GetInt32());
+        Assert.Equal("ACCOUNT_STATUS_SESSION_REVOKED", Json(fetched).GetProperty("status").GetString());
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
