@@ -30,7 +30,15 @@ internal sealed partial class SessionMonitor(
         using var timer = new PeriodicTimer(settings.SessionCheckInterval, time);
         do
         {
-            await CheckAllAsync(stoppingToken);
+            try
+            {
+                await CheckAllAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The database may be down for a moment; an exception escaping here would stop the whole host.
+                LogRoundFailed(logger, exception);
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -104,6 +112,9 @@ internal sealed partial class SessionMonitor(
 
     [LoggerMessage(EventId = 4020, Level = LogLevel.Debug, Message = "Session check: {Active} active accounts, {Lost} ended by Telegram.")]
     private static partial void LogRoundDone(ILogger logger, int active, int lost);
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Error, Message = "A session-check round failed; the next round tries again.")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 4021, Level = LogLevel.Error, Message = "The session check of account {AccountId} failed unexpectedly.")]
     private static partial void LogCheckFailed(ILogger logger, Exception exception, TelegramAccountId accountId);

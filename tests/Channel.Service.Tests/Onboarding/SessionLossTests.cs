@@ -1,11 +1,16 @@
 extern alias service;
 
 using Channel.Grpc.V1;
+using Channel.Persistence;
 using Channel.Persistence.Audit;
 using Grpc.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using AccountStatus = Channel.Grpc.V1.AccountStatus;
 using SessionMonitor = service::Channel.Service.Sessions.SessionMonitor;
+using TelegramSettings = service::Channel.Service.Telegram.TelegramSettings;
 
 namespace Channel.Service.Tests.Onboarding;
 
@@ -143,5 +148,46 @@ public sealed class SessionMonitorScheduleTests(FrequentSessionCheckHostFixture 
 
         Assert.Equal(AccountStatus.SessionRevoked, status);
         Assert.Contains(fixture.Logs.Messages, m => m.Contains("Telegram ended the session of account", StringComparison.Ordinal) && m.Contains("SESSION_REVOKED", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>The monitor outlives a failing round: a database outage must not stop it, nor the host.</summary>
+public sealed class SessionMonitorFailureTests
+{
+    [Fact]
+    public async Task Round_DatabaseUnavailable_LogsAndRunsAgainAtTheNextTick()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var services = new ServiceCollection();
+        services.AddScoped<ChannelDbContext>(_ => throw new InvalidOperationException("The database is down."));
+        await using var provider = services.BuildServiceProvider();
+        var settings = TelegramSettings.Load(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [TelegramSettings.SessionCheckIntervalKey] = "00:01:00" })
+            .Build());
+        var time = new FakeTimeProvider();
+        var logs = new CapturedLogs();
+        using var loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        var monitor = new SessionMonitor(provider.GetRequiredService<IServiceScopeFactory>(), settings, time, loggers.CreateLogger<SessionMonitor>());
+
+        await monitor.StartAsync(ct);
+        await WaitForFailedRoundsAsync(logs, 1, ct);
+        time.Advance(TimeSpan.FromMinutes(1));
+        await WaitForFailedRoundsAsync(logs, 2, ct);
+        var stillRunning = !monitor.ExecuteTask!.IsCompleted;
+        await monitor.StopAsync(ct);
+
+        Assert.True(stillRunning);
+        Assert.Contains(logs.Messages, m => m.Contains("The database is down.", StringComparison.Ordinal));
+    }
+
+    /// <summary>Waits for the log line; a monitor that died instead fails the test after 30 s rather than hanging it.</summary>
+    private static async Task WaitForFailedRoundsAsync(CapturedLogs logs, int count, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        while (logs.Messages.Count(m => m.Contains("A session-check round failed", StringComparison.Ordinal)) < count)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
     }
 }
