@@ -139,12 +139,7 @@ public sealed class SessionMonitorScheduleTests(FrequentSessionCheckHostFixture 
         var account = await Host.CreateActiveAccountAsync("+99966 2 0201");
         World.RevokeSessions("+9996620201");
 
-        var status = AccountStatus.Active;
-        for (var polls = 0; polls < 300 && status == AccountStatus.Active; polls++)
-        {
-            await Task.Delay(100, Ct);
-            status = await StatusAsync(account.Id);
-        }
+        var status = await Eventually.ReachedAsync(() => StatusAsync(account.Id), s => s != AccountStatus.Active);
 
         Assert.Equal(AccountStatus.SessionRevoked, status);
         Assert.Contains(fixture.Logs.Messages, m => m.Contains("Telegram ended the session of account", StringComparison.Ordinal) && m.Contains("SESSION_REVOKED", StringComparison.Ordinal));
@@ -170,24 +165,46 @@ public sealed class SessionMonitorFailureTests
         var monitor = new SessionMonitor(provider.GetRequiredService<IServiceScopeFactory>(), settings, time, loggers.CreateLogger<SessionMonitor>());
 
         await monitor.StartAsync(ct);
-        await WaitForFailedRoundsAsync(logs, 1, ct);
+        var afterStart = await Eventually.ReachedAsync(() => Task.FromResult(FailedRounds(logs)), n => n >= 1);
         time.Advance(TimeSpan.FromMinutes(1));
-        await WaitForFailedRoundsAsync(logs, 2, ct);
+        var afterTick = await Eventually.ReachedAsync(() => Task.FromResult(FailedRounds(logs)), n => n >= 2);
         var stillRunning = !monitor.ExecuteTask!.IsCompleted;
         await monitor.StopAsync(ct);
 
+        Assert.Equal((1, 2), (afterStart, afterTick));
         Assert.True(stillRunning);
         Assert.Contains(logs.Messages, m => m.Contains("The database is down.", StringComparison.Ordinal));
     }
 
-    /// <summary>Waits for the log line; a monitor that died instead fails the test after 30 s rather than hanging it.</summary>
-    private static async Task WaitForFailedRoundsAsync(CapturedLogs logs, int count, CancellationToken cancellationToken)
+    private static int FailedRounds(CapturedLogs logs) =>
+        logs.Messages.Count(m => m.Contains("A session-check round failed", StringComparison.Ordinal));
+}
+
+/// <summary>The sandbox keeps Telegram's side in memory: a restarted sandbox no longer knows the keys it issued.</summary>
+public sealed class SandboxRestartTests
+{
+    [Fact]
+    public async Task Restart_ActiveAccountOfTheOldSandbox_SessionRevokedAtTheStartUpCheck()
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (logs.Messages.Count(m => m.Contains("A session-check round failed", StringComparison.Ordinal)) < count)
+        var dataDirectory = OnboardingHost.NewDataDirectory();
+        try
         {
-            await Task.Delay(10, timeout.Token);
+            string accountId;
+            await using (var first = await OnboardingHost.StartAsync(dataDirectory, new CapturedLogs(), "--sandbox"))
+            {
+                accountId = (await first.CreateActiveAccountAsync("+99966 2 0301")).Id;
+            }
+
+            await using var second = await OnboardingHost.StartAsync(dataDirectory, new CapturedLogs(), "--sandbox");
+            var audit = await Eventually.ReachedAsync(() => second.AuditAsync(accountId), a => a[^1].Event != OnboardingEvent.Activated);
+
+            var last = audit[^1];
+            Assert.Equal((OnboardingEvent.SessionRevoked, OnboardingOutcome.Observed, "AUTH_KEY_NOT_FOUND"), (last.Event, last.Outcome, last.Reason));
+            Assert.Equal(Channel.Domain.Accounts.AccountStatus.SessionRevoked, (await second.LoadAccountAsync(accountId)).Status);
+        }
+        finally
+        {
+            OnboardingHost.DeleteDataDirectory(dataDirectory);
         }
     }
 }
