@@ -125,10 +125,10 @@ public sealed class SessionLossTests(SandboxHostFixture fixture) : SandboxTests(
 
 /// <summary>
 /// A sandbox host whose session monitor runs every 200 ms. A claim spans at least twice the request timeout, so
-/// each account is checked at most every 6 s here.
+/// each account is checked at most every 10 s here, well within the 30 s the test waits.
 /// </summary>
 public sealed class FrequentSessionCheckHostFixture()
-    : OnboardingHostFixture("--sandbox", "--Telegram:SessionCheckInterval=00:00:00.2", "--Telegram:RequestTimeout=00:00:03");
+    : OnboardingHostFixture("--sandbox", "--Telegram:SessionCheckInterval=00:00:00.2", "--Telegram:RequestTimeout=00:00:05");
 
 /// <summary>The monitor's own timer: no test calls it.</summary>
 public sealed class SessionMonitorScheduleTests(FrequentSessionCheckHostFixture fixture) : SandboxTests(fixture), IClassFixture<FrequentSessionCheckHostFixture>
