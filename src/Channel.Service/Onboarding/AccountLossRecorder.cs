@@ -24,22 +24,20 @@ internal sealed partial class AccountLossRecorder(ChannelDbContext db, Onboardin
         }
 
         var reason = TelegramFailures.ReasonOf(failure);
-        var auditEvent = loss switch
-        {
-            AccountLoss.Banned => OnboardingEvent.AccountBanned,
-            AccountLoss.Deactivated => OnboardingEvent.AccountDeactivated,
-            _ => OnboardingEvent.SessionRevoked,
-        };
+        OnboardingEvent auditEvent;
         switch (loss)
         {
             case AccountLoss.Banned:
                 account.MarkBanned(time);
+                auditEvent = OnboardingEvent.AccountBanned;
                 break;
             case AccountLoss.Deactivated:
                 account.MarkDeactivated(time);
+                auditEvent = OnboardingEvent.AccountDeactivated;
                 break;
             default:
                 account.RevokeSession(time);
+                auditEvent = OnboardingEvent.SessionRevoked;
                 break;
         }
 
