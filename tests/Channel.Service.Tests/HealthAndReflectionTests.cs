@@ -1,5 +1,9 @@
+extern alias service;
+
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Grpc.Reflection.V1Alpha;
+using ChannelHost = service::Channel.Service.Hosting.ChannelHost;
 
 namespace Channel.Service.Tests;
 
@@ -15,6 +19,64 @@ public sealed class HealthAndReflectionTests(ChannelHostFixture host) : IClassFi
         var reply = await client.CheckAsync(new HealthCheckRequest(), cancellationToken: Ct);
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+    }
+
+    [Theory]
+    [InlineData("liveness")]
+    [InlineData("readiness")]
+    public async Task HealthCheck_ProbeServices_AreServing(string service)
+    {
+        var client = new Health.HealthClient(host.Channel);
+
+        var reply = await client.CheckAsync(new HealthCheckRequest { Service = service }, cancellationToken: Ct);
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+    }
+
+    [Fact]
+    public async Task HealthCheck_UnknownService_NotFound()
+    {
+        var client = new Health.HealthClient(host.Channel);
+
+        await RpcAssert.ThrowsAsync(global::Grpc.Core.StatusCode.NotFound, () =>
+            client.CheckAsync(new HealthCheckRequest { Service = "no-such-service" }, cancellationToken: Ct).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task HealthCheck_DatabaseUnreachable_ReadinessNotServingLivenessServing()
+    {
+        // SQL Server on a port where nothing listens, migrations off so that the host starts anyway.
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "channel-tests", Guid.NewGuid().ToString("N"));
+        var app = ChannelHost.Build(
+        [
+            $"--Storage:DataDirectory={dataDirectory}",
+            "--Service:ListenUrl=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=None",
+            "--Logging:Console:LogLevel:Default=None",
+            "--Database:Provider=SqlServer",
+            "--Database:ApplyMigrationsOnStartup=false",
+            "--ConnectionStrings:Channel=Server=127.0.0.1,1;Database=channel;User Id=sa;Password=unused;Encrypt=False;Connect Timeout=2",
+            "--Telegram:SessionCheckInterval=0",
+        ]);
+        await app.StartAsync(Ct);
+        try
+        {
+            using var channel = GrpcChannel.ForAddress(app.Urls.Single());
+            var client = new Health.HealthClient(channel);
+
+            var whole = await client.CheckAsync(new HealthCheckRequest(), cancellationToken: Ct);
+            var readiness = await client.CheckAsync(new HealthCheckRequest { Service = "readiness" }, cancellationToken: Ct);
+            var liveness = await client.CheckAsync(new HealthCheckRequest { Service = "liveness" }, cancellationToken: Ct);
+
+            Assert.Equal(
+                (HealthCheckResponse.Types.ServingStatus.NotServing, HealthCheckResponse.Types.ServingStatus.NotServing, HealthCheckResponse.Types.ServingStatus.Serving),
+                (whole.Status, readiness.Status, liveness.Status));
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+        }
     }
 
     [Fact]

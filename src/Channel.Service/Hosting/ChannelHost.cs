@@ -5,6 +5,7 @@ using Channel.Service.Grpc;
 using Channel.Service.Sandbox;
 using Channel.Service.Telegram;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Channel.Service.Hosting;
 
@@ -31,7 +32,16 @@ public static class ChannelHost
             grpc.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services
+            .AddGrpcHealthChecks(health =>
+            {
+                // For Kubernetes gRPC probes, which name a service: "liveness" holds while the process answers (a
+                // database outage must not get it restarted); "readiness", like "" (the whole server), needs the database.
+                health.Services.Map(HealthServices.Liveness, result => result.Tags.Contains(HealthServices.Liveness));
+                health.Services.Map(HealthServices.Readiness, result => result.Tags.Contains(HealthServices.Readiness));
+            })
+            .AddCheck("process", static () => HealthCheckResult.Healthy(), tags: [HealthServices.Liveness])
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthServices.Readiness]);
 
         var app = builder.Build();
         app.MapGrpcService<TelegramAccountsService>();
