@@ -30,7 +30,7 @@ internal sealed class LoginStep(TelegramAccount account, TelegramUserClient clie
     /// <summary>Overrides the rules' failure event for the failure being raised (a wrong code, a wrong password).</summary>
     public OnboardingEvent? FailureEvent { get; set; }
 
-    /// <summary>Wrong codes left, reported with a PHONE_CODE_INVALID error.</summary>
+    /// <summary>Wrong codes or passwords left, reported with a PHONE_CODE_INVALID or PASSWORD_HASH_INVALID error.</summary>
     public int? AttemptsLeft { get; set; }
 
     /// <summary>The session must be deleted rather than saved (log-out, cancelled login).</summary>

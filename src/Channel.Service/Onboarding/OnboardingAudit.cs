@@ -31,8 +31,12 @@ internal sealed class OnboardingAudit(IServiceScopeFactory scopes, TimeProvider 
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
-    /// <summary>Wrong codes entered since the last code was sent to this account.</summary>
-    public static async Task<int> CountWrongCodesAsync(ChannelDbContext db, TelegramAccountId accountId, CancellationToken cancellationToken)
+    /// <summary>
+    /// How often <paramref name="wrongAttempt"/> (CodeWrong, PasswordWrong) was recorded for this account since the
+    /// last code was sent to it: every login starts with a code, so this counts within the login in progress.
+    /// </summary>
+    public static async Task<int> CountSinceCodeSentAsync(
+        ChannelDbContext db, TelegramAccountId accountId, OnboardingEvent wrongAttempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var records = db.OnboardingAudit.AsNoTracking().Where(r => r.AccountId == accountId.Value);
@@ -41,7 +45,7 @@ internal sealed class OnboardingAudit(IServiceScopeFactory scopes, TimeProvider 
             .OrderByDescending(r => r.Id)
             .Select(r => (long?)r.Id)
             .FirstOrDefaultAsync(cancellationToken) ?? 0;
-        return await records.CountAsync(r => r.Id > lastSent && r.Event == OnboardingEvent.CodeWrong, cancellationToken);
+        return await records.CountAsync(r => r.Id > lastSent && r.Event == wrongAttempt, cancellationToken);
     }
 
     /// <summary>

@@ -12,10 +12,11 @@ internal sealed record CodeVerifiedResult(TelegramAccount Account, bool Password
 
 /// <summary>
 /// auth.signIn with the operator's code: Active, or PasswordRequired for 2FA. At most <c>Onboarding:MaxWrongCodes</c>
-/// wrong codes per sent code; the last one cancels the code (status back to Pending). The code lives only in this call.
+/// wrong codes per sent code (<see cref="LoginAttemptLimits"/>); the last one cancels the code (status back to
+/// Pending). The code lives only in this call.
 /// </summary>
 internal sealed class VerifyCodeUseCase(
-    LoginStepRunner runner, ChannelDbContext db, OnboardingAudit audit, TelegramSettings settings, TimeProvider time)
+    LoginStepRunner runner, LoginAttemptLimits limits, ChannelDbContext db, OnboardingAudit audit, TimeProvider time)
 {
     private const int MaxCodeLength = 16;
 
@@ -40,13 +41,7 @@ internal sealed class VerifyCodeUseCase(
             }
             catch (LoginException exception) when (exception.Failure == LoginFailure.PhoneCodeInvalid)
             {
-                step.FailureEvent = OnboardingEvent.CodeWrong;
-                step.AttemptsLeft = Math.Max(0, settings.MaxWrongCodes - 1 - await OnboardingAudit.CountWrongCodesAsync(db, account.Id, ct));
-                if (step.AttemptsLeft == 0)
-                {
-                    await CancelAfterTooManyWrongCodesAsync(step, ct);
-                }
-
+                await limits.RecordWrongAttemptAsync(step, OnboardingEvent.CodeWrong, ct);
                 throw;
             }
             catch (LoginException exception) when (exception.Failure == LoginFailure.PhoneCodeExpired)
@@ -76,28 +71,15 @@ internal sealed class VerifyCodeUseCase(
     }
 
     internal static TelegramIdentity ToIdentity(TelegramUser user) => new(user.Id, user.Username, user.FirstName, user.LastName);
-
-    /// <summary>The attempt limit is reached: the code is cancelled with Telegram (best effort) and the login starts over.</summary>
-    private async Task CancelAfterTooManyWrongCodesAsync(LoginStep step, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await step.Client.CancelCodeAsync(cancellationToken);
-        }
-        catch (Exception exception) when (TelegramFailures.IsTelegramFailure(exception))
-        {
-            // Telegram forgets the code on its own; our status is what stops further attempts.
-        }
-
-        step.ForgetSession = true;
-        step.Account.CancelLogin(time);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(step.Account, OnboardingEvent.LoginCancelled, OnboardingOutcome.Rejected, "TOO_MANY_WRONG_CODES");
-    }
 }
 
-/// <summary>The 2FA step: SRP proof via auth.checkPassword. From PasswordRequired to Active. The password lives only in this call.</summary>
-internal sealed class SubmitPasswordUseCase(LoginStepRunner runner, ChannelDbContext db, OnboardingAudit audit, TimeProvider time)
+/// <summary>
+/// The 2FA step: SRP proof via auth.checkPassword. From PasswordRequired to Active. At most
+/// <c>Onboarding:MaxWrongPasswords</c> wrong passwords per login; the last one cancels the login (status back to
+/// Pending). The password lives only in this call.
+/// </summary>
+internal sealed class SubmitPasswordUseCase(
+    LoginStepRunner runner, LoginAttemptLimits limits, ChannelDbContext db, OnboardingAudit audit, TimeProvider time)
 {
     private const int MaxPasswordLength = 256;
 
@@ -115,7 +97,17 @@ internal sealed class SubmitPasswordUseCase(LoginStepRunner runner, ChannelDbCon
         return runner.RunAsync(accountId, Rules, async (step, ct) =>
         {
             var account = step.Account;
-            var signedIn = await step.Client.CheckPasswordAsync(password.AsSpan(), ct);
+            SignedIn signedIn;
+            try
+            {
+                signedIn = await step.Client.CheckPasswordAsync(password.AsSpan(), ct);
+            }
+            catch (LoginException exception) when (exception.Failure == LoginFailure.PasswordInvalid)
+            {
+                await limits.RecordWrongAttemptAsync(step, OnboardingEvent.PasswordWrong, ct);
+                throw;
+            }
+
             await runner.SaveNowAsync(step);
             account.AcceptPassword(VerifyCodeUseCase.ToIdentity(signedIn.User), step.Client.Session.MainDcId, time);
             await db.SaveChangesAsync(ct);

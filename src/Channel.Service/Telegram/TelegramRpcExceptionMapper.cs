@@ -49,7 +49,9 @@ internal sealed class TelegramRpcExceptionMapper : IRpcExceptionMapper
                     ? "The login code is wrong and no attempts are left: the code was cancelled; call SendCode again."
                     : "The login code is wrong; check it and try again."),
                 LoginFailure.PhoneCodeExpired => (StatusCode.FailedPrecondition, "The login code expired; call SendCode again."),
-                LoginFailure.PasswordInvalid => (StatusCode.InvalidArgument, "The two-step verification password is wrong."),
+                LoginFailure.PasswordInvalid => (StatusCode.InvalidArgument, step.AttemptsLeft is 0
+                    ? "The two-step verification password is wrong and no attempts are left: the login was cancelled; call SendCode again."
+                    : "The two-step verification password is wrong."),
                 LoginFailure.PhoneNumberInvalid => (StatusCode.InvalidArgument, "Telegram says the phone number is invalid."),
                 LoginFailure.PhoneNumberBanned => (StatusCode.PermissionDenied, "Telegram has banned this phone number."),
                 LoginFailure.SignUpRequired => (StatusCode.FailedPrecondition, "The phone number has no Telegram account; sign up in an official Telegram app first."),

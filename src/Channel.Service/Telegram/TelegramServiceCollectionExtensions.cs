@@ -25,6 +25,7 @@ internal static class TelegramServiceCollectionExtensions
         services.AddScoped<AccountLossRecorder>();
         services.AddScoped<LoginStepRunner>();
         services.AddScoped<SendCodeRateLimit>();
+        services.AddScoped<LoginAttemptLimits>();
         services.AddScoped<SendCodeUseCase>();
         services.AddScoped<VerifyCodeUseCase>();
         services.AddScoped<SubmitPasswordUseCase>();

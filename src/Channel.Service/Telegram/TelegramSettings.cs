@@ -19,6 +19,7 @@ internal sealed class TelegramSettings
     public const string RequestTimeoutKey = "Telegram:RequestTimeout";
     public const string SessionCheckIntervalKey = "Telegram:SessionCheckInterval";
     public const string MaxWrongCodesKey = "Onboarding:MaxWrongCodes";
+    public const string MaxWrongPasswordsKey = "Onboarding:MaxWrongPasswords";
     public const string SendCodeLimitKey = "Onboarding:SendCodeLimit";
     public const string SendCodeWindowKey = "Onboarding:SendCodeWindow";
 
@@ -40,8 +41,11 @@ internal sealed class TelegramSettings
     /// <summary>How often every Active account's session is checked; zero turns the checks off.</summary>
     public required TimeSpan SessionCheckInterval { get; init; }
 
-    /// <summary>Wrong codes accepted per sent code; the next wrong one cancels the code.</summary>
+    /// <summary>Wrong codes accepted per sent code; the last one cancels the code.</summary>
     public required int MaxWrongCodes { get; init; }
+
+    /// <summary>Wrong 2FA passwords accepted per login; the last one cancels the login.</summary>
+    public required int MaxWrongPasswords { get; init; }
 
     /// <summary>SendCode + ResendCode calls that reach Telegram per phone number within <see cref="SendCodeWindow"/>.</summary>
     public required int SendCodeLimit { get; init; }
@@ -61,6 +65,7 @@ internal sealed class TelegramSettings
             RequestTimeout = ParseDuration(configuration[RequestTimeoutKey], RequestTimeoutKey, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)),
             SessionCheckInterval = ParseDuration(configuration[SessionCheckIntervalKey], SessionCheckIntervalKey, TimeSpan.FromMinutes(5), TimeSpan.FromDays(1), zeroAllowed: true),
             MaxWrongCodes = ParseInt(configuration, MaxWrongCodesKey, defaultValue: 5, min: 1, max: 100),
+            MaxWrongPasswords = ParseInt(configuration, MaxWrongPasswordsKey, defaultValue: 5, min: 1, max: 100),
             SendCodeLimit = ParseInt(configuration, SendCodeLimitKey, defaultValue: 5, min: 1, max: 10_000),
             SendCodeWindow = ParseDuration(configuration[SendCodeWindowKey], SendCodeWindowKey, TimeSpan.FromHours(1), TimeSpan.FromDays(7)),
         };

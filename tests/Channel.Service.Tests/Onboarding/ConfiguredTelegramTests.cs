@@ -186,6 +186,7 @@ public sealed class ConfiguredTelegramTests : IAsyncLifetime
     [InlineData("--Telegram:SessionCheckInterval=-00:05:00", "Telegram:SessionCheckInterval")]
     [InlineData("--Telegram:SessionCheckInterval=2.00:00:00", "Telegram:SessionCheckInterval")]
     [InlineData("--Onboarding:MaxWrongCodes=0", "Onboarding:MaxWrongCodes")]
+    [InlineData("--Onboarding:MaxWrongPasswords=101", "Onboarding:MaxWrongPasswords")]
     [InlineData("--Onboarding:SendCodeLimit=many", "Onboarding:SendCodeLimit")]
     [InlineData("--Onboarding:SendCodeWindow=-01:00:00", "Onboarding:SendCodeWindow")]
     public void Build_InvalidTelegramConfiguration_FailsNamingTheKey(string argument, string key)

@@ -75,8 +75,41 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : Sandbox
         var active = await Client.SubmitPasswordAsync(new SubmitPasswordRequest { AccountId = account.Id, Password = "right one" }, cancellationToken: Ct);
 
         Assert.Equal("2", info.Metadata["dc"]);
+        Assert.Equal("4", info.Metadata["attempts_left"]);
         Assert.Equal(AccountStatus.Active, active.Status);
         Assert.Contains(await Host.AuditAsync(account.Id), r => r is { Event: OnboardingEvent.PasswordWrong, Outcome: OnboardingOutcome.Failed, Reason: "PASSWORD_HASH_INVALID" });
+    }
+
+    [Fact]
+    public async Task SubmitPassword_FiveWrongPasswords_LoginCancelledAndAccountPending()
+    {
+        World.CreateUser(new NewUser("+99966 2 0015", "Cid", Password: "right one"));
+        var account = await Host.CreateAccountAsync("+99966 2 0015");
+        await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
+        await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct);
+
+        var attemptsLeft = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var info = await OnboardingAssert.FailsAsync(StatusCode.InvalidArgument, "PASSWORD_HASH_INVALID", () =>
+                Client.SubmitPasswordAsync(new SubmitPasswordRequest { AccountId = account.Id, Password = "guess " + i }, cancellationToken: Ct).ResponseAsync);
+            attemptsLeft.Add(info.Metadata["attempts_left"]);
+        }
+
+        // The right password is refused now: the login was cancelled and starts again with a new code.
+        await OnboardingAssert.FailsAsync(StatusCode.FailedPrecondition, "ACCOUNT_STATE_INVALID", () =>
+            Client.SubmitPasswordAsync(new SubmitPasswordRequest { AccountId = account.Id, Password = "right one" }, cancellationToken: Ct).ResponseAsync);
+        var pending = await StatusAsync(account.Id);
+        var session = await Host.LoadSessionAsync(account.Id);
+        await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
+        await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct);
+        var again = await Client.SubmitPasswordAsync(new SubmitPasswordRequest { AccountId = account.Id, Password = "right one" }, cancellationToken: Ct);
+
+        Assert.Equal(["4", "3", "2", "1", "0"], attemptsLeft);
+        Assert.Equal(AccountStatus.Pending, pending);
+        Assert.Null(session);
+        Assert.Contains(await Host.AuditAsync(account.Id), r => r is { Event: OnboardingEvent.LoginCancelled, Outcome: OnboardingOutcome.Rejected, Reason: "TOO_MANY_WRONG_PASSWORDS" });
+        Assert.Equal(AccountStatus.Active, again.Status);
     }
 
     [Fact]
