@@ -65,10 +65,7 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : Sandbox
     [Fact]
     public async Task SubmitPassword_WrongThenRight_InvalidArgumentThenActive()
     {
-        World.CreateUser(new NewUser("+99966 2 0003", "Bob", Password: "right one"));
-        var account = await Host.CreateAccountAsync("+99966 2 0003");
-        await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
-        await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct);
+        var account = await CreatePasswordRequiredAccountAsync("+99966 2 0003", "Bob", "right one");
 
         var info = await OnboardingAssert.FailsAsync(StatusCode.InvalidArgument, "PASSWORD_HASH_INVALID", () =>
             Client.SubmitPasswordAsync(new SubmitPasswordRequest { AccountId = account.Id, Password = "wrong one" }, cancellationToken: Ct).ResponseAsync);
@@ -83,10 +80,7 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : Sandbox
     [Fact]
     public async Task SubmitPassword_FiveWrongPasswords_LoginCancelledAndAccountPending()
     {
-        World.CreateUser(new NewUser("+99966 2 0015", "Cid", Password: "right one"));
-        var account = await Host.CreateAccountAsync("+99966 2 0015");
-        await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
-        await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct);
+        var account = await CreatePasswordRequiredAccountAsync("+99966 2 0015", "Cid", "right one");
 
         var attemptsLeft = new List<string>();
         for (var i = 0; i < 5; i++)
@@ -278,5 +272,16 @@ public sealed class SandboxOnboardingTests(SandboxHostFixture fixture) : Sandbox
             Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = code }, cancellationToken: Ct).ResponseAsync);
 
         Assert.Equal(["code"], RpcAssert.ViolatedFields(error));
+    }
+
+    /// <summary>A sandbox user with two-step verification, logged in up to the password: PASSWORD_REQUIRED.</summary>
+    private async Task<TelegramAccount> CreatePasswordRequiredAccountAsync(string phone, string firstName, string password)
+    {
+        World.CreateUser(new NewUser(phone, firstName, Password: password));
+        var account = await Host.CreateAccountAsync(phone);
+        await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
+        var verified = await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = "22222" }, cancellationToken: Ct);
+        Assert.True(verified.PasswordRequired);
+        return account;
     }
 }
