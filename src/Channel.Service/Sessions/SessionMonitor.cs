@@ -12,7 +12,7 @@ namespace Channel.Service.Sessions;
 /// session revoked from the phone ("Terminate all other sessions"), a ban or a deleted account shows up as the
 /// account's status and in the audit instead of going unnoticed. A check that cannot reach Telegram changes nothing.
 /// Every replica runs a monitor; <see cref="SessionCheckClaims"/> lets one of them check a given account per round,
-/// so two replicas never use the account's key at once (AUTH_KEY_DUPLICATED).
+/// so the replicas' checks never use one account's key at once (AUTH_KEY_DUPLICATED).
 /// </summary>
 internal sealed partial class SessionMonitor(
     IServiceScopeFactory scopes, TelegramSettings settings, TimeProvider time, ILogger<SessionMonitor> logger) : BackgroundService
