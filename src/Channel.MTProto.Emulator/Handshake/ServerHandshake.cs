@@ -6,6 +6,7 @@ using Channel.MTProto.Crypto;
 using Channel.MTProto.Emulator.Sessions;
 using Channel.MTProto.Emulator.Wire;
 using Channel.MTProto.Session;
+using Channel.MTProto.Session.Handshake;
 using Channel.MTProto.Tl;
 
 namespace Channel.MTProto.Emulator.Handshake;
@@ -49,9 +50,9 @@ internal sealed class ServerHandshake(
             var reader = new TlReader(body);
             return reader.ReadUInt32() switch
             {
-                HandshakeIds.ReqPq or HandshakeIds.ReqPqMulti => HandleReqPq(reader.ReadRaw(NonceSize)),
-                HandshakeIds.ReqDhParams => HandleReqDhParams(body, ref reader),
-                HandshakeIds.SetClientDhParams => HandleSetClientDhParams(body, ref reader),
+                HandshakeMessages.ReqPqId or HandshakeMessages.ReqPqMultiId => HandleReqPq(reader.ReadRaw(NonceSize)),
+                HandshakeMessages.ReqDhParamsId => HandleReqDhParams(body, ref reader),
+                HandshakeMessages.SetClientDhParamsId => HandleSetClientDhParams(body, ref reader),
                 var other => HandshakeReply.Fail($"unexpected unencrypted constructor 0x{other:x8}"),
             };
         }
@@ -78,7 +79,7 @@ internal sealed class ServerHandshake(
         var fingerprint = rsaKey.Fingerprint;
         state.ResPq = TlBuffer.Build((ref TlWriter writer) =>
         {
-            writer.WriteUInt32(HandshakeIds.ResPq);
+            writer.WriteUInt32(HandshakeMessages.ResPqId);
             writer.WriteRaw(state.Nonce);
             writer.WriteRaw(state.ServerNonce);
             writer.WriteBytes(pq);
@@ -129,7 +130,7 @@ internal sealed class ServerHandshake(
             var serverTime = (int)time.GetUtcNow().ToUnixTimeSeconds();
             var answer = TlBuffer.Build((ref TlWriter writer) =>
             {
-                writer.WriteUInt32(HandshakeIds.ServerDhInnerData);
+                writer.WriteUInt32(HandshakeMessages.ServerDhInnerDataId);
                 writer.WriteRaw(state.Nonce);
                 writer.WriteRaw(state.ServerNonce);
                 writer.WriteInt32(Generator);
@@ -142,7 +143,7 @@ internal sealed class ServerHandshake(
             state.DhParamsRequest = body.ToArray();
             state.DhParamsResponse = TlBuffer.Build((ref TlWriter writer) =>
             {
-                writer.WriteUInt32(HandshakeIds.ServerDhParamsOk);
+                writer.WriteUInt32(HandshakeMessages.ServerDhParamsOkId);
                 writer.WriteRaw(state.Nonce);
                 writer.WriteRaw(state.ServerNonce);
                 writer.WriteBytes(encryptedAnswer);
@@ -183,7 +184,7 @@ internal sealed class ServerHandshake(
             }
 
             var inner = new TlReader(innerData);
-            if (inner.ReadUInt32() != HandshakeIds.ClientDhInnerData)
+            if (inner.ReadUInt32() != HandshakeMessages.ClientDhInnerDataId)
             {
                 return HandshakeReply.Fail("expected client_DH_inner_data");
             }
@@ -200,17 +201,17 @@ internal sealed class ServerHandshake(
             var authKey = AuthKey.FromBytes(DhExchange.ComputeAuthKey(gB, secret, DhGroup.KnownPrime));
             if (!IsSafePublicValue(gB) || retryId != state.ExpectedRetryId)
             {
-                response = DhGenAnswer(state, HandshakeIds.DhGenFail, 3, authKey);
+                response = DhGenAnswer(state, HandshakeMessages.DhGenFailId, 3, authKey);
             }
             else if (forceRetry() || !TryRegister(state, authKey, out created))
             {
                 // The client retries with retry_id = this key's aux_hash and a new g_b.
                 state.ExpectedRetryId = authKey.AuxHash;
-                response = DhGenAnswer(state, HandshakeIds.DhGenRetry, 2, authKey);
+                response = DhGenAnswer(state, HandshakeMessages.DhGenRetryId, 2, authKey);
             }
             else
             {
-                response = DhGenAnswer(state, HandshakeIds.DhGenOk, 1, authKey);
+                response = DhGenAnswer(state, HandshakeMessages.DhGenOkId, 1, authKey);
             }
 
             state.ClientDhRequest = body.ToArray();
@@ -320,7 +321,7 @@ internal sealed class ServerHandshake(
         {
             var reader = new TlReader(data);
             var constructor = reader.ReadUInt32();
-            if (constructor is not (HandshakeIds.PqInnerData or HandshakeIds.PqInnerDataDc or HandshakeIds.PqInnerDataTemp or HandshakeIds.PqInnerDataTempDc))
+            if (constructor is not (HandshakeMessages.PQInnerDataId or HandshakeMessages.PQInnerDataDcId or HandshakeMessages.PQInnerDataTempId or HandshakeMessages.PQInnerDataTempDcId))
             {
                 return false;
             }
@@ -332,8 +333,8 @@ internal sealed class ServerHandshake(
             var serverNonce = reader.ReadRaw(NonceSize).ToArray();
             var newNonce = reader.ReadRaw(AuthKeyDerivation.NewNonceSize).ToArray();
             // Any dc value is accepted (negative for media DCs, +10000 for test DCs).
-            int? dc = constructor is HandshakeIds.PqInnerDataDc or HandshakeIds.PqInnerDataTempDc ? reader.ReadInt32() : null;
-            int? expiresIn = constructor is HandshakeIds.PqInnerDataTemp or HandshakeIds.PqInnerDataTempDc ? reader.ReadInt32() : null;
+            int? dc = constructor is HandshakeMessages.PQInnerDataDcId or HandshakeMessages.PQInnerDataTempDcId ? reader.ReadInt32() : null;
+            int? expiresIn = constructor is HandshakeMessages.PQInnerDataTempId or HandshakeMessages.PQInnerDataTempDcId ? reader.ReadInt32() : null;
             inner = new InnerData(pq, p, q, nonce, serverNonce, newNonce, dc, expiresIn);
             return true;
         }

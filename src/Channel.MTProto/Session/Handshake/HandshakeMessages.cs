@@ -1,6 +1,7 @@
 using System.Buffers;
 using Channel.MTProto.Crypto;
 using Channel.MTProto.Tl;
+using Mt = Channel.MTProto.Tl.Mt;
 
 namespace Channel.MTProto.Session.Handshake;
 
@@ -16,18 +17,23 @@ namespace Channel.MTProto.Session.Handshake;
 /// </remarks>
 internal static class HandshakeMessages
 {
-    public const uint ReqPqMultiId = 0xbe7e8ef1;
-    public const uint ResPqId = 0x05162463;
-    public const uint PQInnerDataDcId = 0xa9f55f95;
-    public const uint ReqDhParamsId = 0xd712e4be;
-    public const uint ServerDhParamsOkId = 0xd0e8075c;
-    public const uint ServerDhParamsFailId = 0x79cb045d;
-    public const uint ServerDhInnerDataId = 0xb5890dba;
-    public const uint ClientDhInnerDataId = 0x6643b654;
-    public const uint SetClientDhParamsId = 0xf5045f1f;
-    public const uint DhGenOkId = 0x3bcbf734;
-    public const uint DhGenRetryId = 0x46dc1fb9;
-    public const uint DhGenFailId = 0xa69dae02;
+    // The ids come from the generated schema; only the framing of these messages is ours.
+    public const uint ReqPqId = Mt.ReqPq.TlConstructorId;
+    public const uint ReqPqMultiId = Mt.ReqPqMulti.TlConstructorId;
+    public const uint ResPqId = Mt.ResPQ.TlConstructorId;
+    public const uint PQInnerDataId = Mt.PQInnerData.TlConstructorId;
+    public const uint PQInnerDataDcId = Mt.PQInnerDataDc.TlConstructorId;
+    public const uint PQInnerDataTempId = Mt.PQInnerDataTemp.TlConstructorId;
+    public const uint PQInnerDataTempDcId = Mt.PQInnerDataTempDc.TlConstructorId;
+    public const uint ReqDhParamsId = Mt.ReqDHParams.TlConstructorId;
+    public const uint ServerDhParamsOkId = Mt.ServerDHParamsOk.TlConstructorId;
+    public const uint ServerDhParamsFailId = Mt.ServerDHParamsFail.TlConstructorId;
+    public const uint ServerDhInnerDataId = Mt.ServerDHInnerData.TlConstructorId;
+    public const uint ClientDhInnerDataId = Mt.ClientDHInnerData.TlConstructorId;
+    public const uint SetClientDhParamsId = Mt.SetClientDHParams.TlConstructorId;
+    public const uint DhGenOkId = Mt.DhGenOk.TlConstructorId;
+    public const uint DhGenRetryId = Mt.DhGenRetry.TlConstructorId;
+    public const uint DhGenFailId = Mt.DhGenFail.TlConstructorId;
 
     /// <summary>resPQ lists a handful of fingerprints; a longer list is hostile.</summary>
     private const int MaxFingerprints = 64;
