@@ -1,9 +1,7 @@
-extern alias service;
-
+using Channel.Service.Tests.Onboarding;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Grpc.Reflection.V1Alpha;
-using ChannelHost = service::Channel.Service.Hosting.ChannelHost;
 
 namespace Channel.Service.Tests;
 
@@ -46,22 +44,18 @@ public sealed class HealthAndReflectionTests(ChannelHostFixture host) : IClassFi
     public async Task HealthCheck_DatabaseUnreachable_ReadinessNotServingLivenessServing()
     {
         // SQL Server on a port where nothing listens, migrations off so that the host starts anyway.
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "channel-tests", Guid.NewGuid().ToString("N"));
-        var app = ChannelHost.Build(
-        [
-            $"--Storage:DataDirectory={dataDirectory}",
-            "--Service:ListenUrl=http://127.0.0.1:0",
-            "--Logging:LogLevel:Default=None",
-            "--Logging:Console:LogLevel:Default=None",
-            "--Database:Provider=SqlServer",
-            "--Database:ApplyMigrationsOnStartup=false",
-            "--ConnectionStrings:Channel=Server=127.0.0.1,1;Database=channel;User Id=sa;Password=unused;Encrypt=False;Connect Timeout=2",
-            "--Telegram:SessionCheckInterval=0",
-        ]);
-        await app.StartAsync(Ct);
+        var dataDirectory = OnboardingHost.NewDataDirectory();
         try
         {
-            using var channel = GrpcChannel.ForAddress(app.Urls.Single());
+            await using var host = await OnboardingHost.StartAsync(
+                dataDirectory,
+                new CapturedLogs(),
+                "--Logging:Console:LogLevel:Default=None",
+                "--Database:Provider=SqlServer",
+                "--Database:ApplyMigrationsOnStartup=false",
+                "--ConnectionStrings:Channel=Server=127.0.0.1,1;Database=channel;User Id=sa;Password=unused;Encrypt=False;Connect Timeout=2",
+                "--Telegram:SessionCheckInterval=0");
+            using var channel = GrpcChannel.ForAddress(host.Address);
             var client = new Health.HealthClient(channel);
 
             var whole = await client.CheckAsync(new HealthCheckRequest(), cancellationToken: Ct);
@@ -74,8 +68,7 @@ public sealed class HealthAndReflectionTests(ChannelHostFixture host) : IClassFi
         }
         finally
         {
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
+            OnboardingHost.DeleteDataDirectory(dataDirectory);
         }
     }
 
