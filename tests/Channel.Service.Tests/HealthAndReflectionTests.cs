@@ -1,6 +1,5 @@
 using Channel.Service.Tests.Onboarding;
 using Grpc.Health.V1;
-using Grpc.Net.Client;
 using Grpc.Reflection.V1Alpha;
 
 namespace Channel.Service.Tests;
@@ -55,8 +54,7 @@ public sealed class HealthAndReflectionTests(ChannelHostFixture host) : IClassFi
                 "--Database:ApplyMigrationsOnStartup=false",
                 "--ConnectionStrings:Channel=Server=127.0.0.1,1;Database=channel;User Id=sa;Password=unused;Encrypt=False;Connect Timeout=2",
                 "--Telegram:SessionCheckInterval=0");
-            using var channel = GrpcChannel.ForAddress(host.Address);
-            var client = new Health.HealthClient(channel);
+            var client = new Health.HealthClient(host.Channel);
 
             var whole = await client.CheckAsync(new HealthCheckRequest(), cancellationToken: Ct);
             var readiness = await client.CheckAsync(new HealthCheckRequest { Service = "readiness" }, cancellationToken: Ct);

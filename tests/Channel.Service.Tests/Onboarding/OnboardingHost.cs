@@ -24,16 +24,18 @@ public sealed class OnboardingHost : IAsyncDisposable
     public const string ApiHash = "0123456789abcdef0123456789abcdef";
 
     private readonly WebApplication _app;
-    private readonly GrpcChannel _channel;
 
     private OnboardingHost(WebApplication app, string dataDirectory, CapturedLogs logs)
     {
         _app = app;
         DataDirectory = dataDirectory;
         Logs = logs;
-        _channel = GrpcChannel.ForAddress(app.Urls.Single());
-        Client = new TelegramAccounts.TelegramAccountsClient(_channel);
+        Channel = GrpcChannel.ForAddress(app.Urls.Single());
+        Client = new TelegramAccounts.TelegramAccountsClient(Channel);
     }
+
+    /// <summary>An HTTP/2 channel to the host, for any of its gRPC services.</summary>
+    public GrpcChannel Channel { get; }
 
     public TelegramAccounts.TelegramAccountsClient Client { get; }
 
@@ -114,7 +116,7 @@ public sealed class OnboardingHost : IAsyncDisposable
     /// <summary>Stops the host; the data directory stays (a restarted host uses it).</summary>
     public async ValueTask DisposeAsync()
     {
-        _channel.Dispose();
+        Channel.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         SqliteConnection.ClearAllPools();
