@@ -1,6 +1,7 @@
 using Channel.Domain.Accounts;
 using Channel.Persistence;
 using Channel.Service.Onboarding;
+using Channel.Service.Runtime;
 using Channel.Service.Telegram;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +12,7 @@ namespace Channel.Service.Accounts;
 /// of Telegram first, on a best-effort basis (<see cref="LoginStepRunner.TryLogOutAsync"/>).
 /// </summary>
 internal sealed partial class DeleteAccountUseCase(
-    ChannelDbContext db, LoginStepRunner logOut, AccountLoginLocks locks, TimeProvider time, ILogger<DeleteAccountUseCase> logger)
+    ChannelDbContext db, LoginStepRunner logOut, AccountLoginLocks locks, AccountRuntime runtime, TimeProvider time, ILogger<DeleteAccountUseCase> logger)
 {
     public async Task ExecuteAsync(string accountId, CancellationToken cancellationToken)
     {
@@ -19,6 +20,9 @@ internal sealed partial class DeleteAccountUseCase(
 
         // Waits for a login step or session check in progress, which would otherwise save into a deleted account.
         using var lease = await locks.AcquireAsync(id, cancellationToken);
+
+        // The live connection stops first: it must not log out under our feet nor save into a deleted row.
+        await using var suspension = await runtime.SuspendAsync(id, cancellationToken);
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
             ?? throw new AccountNotFoundException(id);
         await logOut.TryLogOutAsync(account, cancellationToken);

@@ -1,15 +1,17 @@
 using Channel.Domain.Accounts;
 using Channel.Persistence;
+using Channel.Service.Runtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace Channel.Service.Accounts;
 
-public sealed class GetAccountUseCase(ChannelDbContext db)
+internal sealed class GetAccountUseCase(ChannelDbContext db, AccountRuntime runtime)
 {
-    public async Task<TelegramAccount> ExecuteAsync(string accountId, CancellationToken cancellationToken)
+    public async Task<AccountWithConnection> ExecuteAsync(string accountId, CancellationToken cancellationToken)
     {
         var id = AccountIds.Parse(accountId);
-        return await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
             ?? throw new AccountNotFoundException(id);
+        return new AccountWithConnection(account, runtime.GetStatus(id));
     }
 }

@@ -17,8 +17,13 @@ internal sealed partial class TelegramAccountsService(
         return account.ToProto();
     }
 
-    public override async Task<TelegramAccount> GetAccount(GetAccountRequest request, ServerCallContext context) =>
-        (await getAccount.ExecuteAsync(request.AccountId, context.CancellationToken)).ToProto();
+    public override async Task<TelegramAccount> GetAccount(GetAccountRequest request, ServerCallContext context)
+    {
+        var found = await getAccount.ExecuteAsync(request.AccountId, context.CancellationToken);
+        var reply = found.Account.ToProto();
+        reply.Connection = found.Connection.ToProto();
+        return reply;
+    }
 
     public override async Task<ListAccountsResponse> ListAccounts(ListAccountsRequest request, ServerCallContext context)
     {

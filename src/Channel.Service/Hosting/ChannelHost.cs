@@ -2,6 +2,7 @@ using Channel.Persistence;
 using Channel.Persistence.Configuration;
 using Channel.Service.Errors;
 using Channel.Service.Grpc;
+using Channel.Service.Runtime;
 using Channel.Service.Sandbox;
 using Channel.Service.Telegram;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -16,7 +17,10 @@ namespace Channel.Service.Hosting;
 public static class ChannelHost
 {
     /// <summary>Builds the host; throws <see cref="InvalidConfigurationException"/> naming the key on bad configuration.</summary>
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args) => Build(args, configureServices: null);
+
+    /// <summary>As <see cref="Build(string[])"/>; <paramref name="configureServices"/> runs last (tests replace services).</summary>
+    internal static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices)
     {
         var builder = WebApplication.CreateBuilder(SandboxArguments.Normalize(args));
         var settings = ServiceSettings.Load(builder.Configuration);
@@ -26,6 +30,7 @@ public static class ChannelHost
         builder.Services.AddChannelPersistence(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddChannelUseCases();
         builder.Services.AddChannelTelegram(builder.Configuration);
+        builder.Services.AddChannelRuntime(builder.Configuration);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ExceptionMappingInterceptor>();
@@ -43,6 +48,7 @@ public static class ChannelHost
             .AddCheck("process", static () => HealthCheckResult.Healthy(), tags: [HealthServices.Liveness])
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthServices.Readiness]);
 
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapGrpcService<TelegramAccountsService>();
         app.MapGrpcHealthChecksService();

@@ -6,6 +6,7 @@ using Channel.Persistence;
 using Channel.Persistence.Audit;
 using Channel.Persistence.Secrets;
 using Channel.Service.Accounts;
+using Channel.Service.Runtime;
 using Channel.Service.Telegram;
 using Microsoft.EntityFrameworkCore;
 
@@ -44,7 +45,7 @@ internal sealed class LoginStep(TelegramAccount account, TelegramUserClient clie
 /// </summary>
 internal sealed partial class LoginStepRunner(
     ChannelDbContext db, AccountSecretStore secrets, TelegramClientFactory clients, AccountLoginLocks locks,
-    OnboardingAudit audit, AccountLossRecorder losses, ILogger<LoginStepRunner> logger)
+    OnboardingAudit audit, AccountLossRecorder losses, AccountRuntime runtime, ILogger<LoginStepRunner> logger)
 {
     public Task<T> RunAsync<T>(string accountId, LoginStepRules rules, Func<LoginStep, CancellationToken, Task<T>> step, CancellationToken cancellationToken) =>
         RunAsync(AccountIds.Parse(accountId), rules, step, cancellationToken);
@@ -54,6 +55,10 @@ internal sealed partial class LoginStepRunner(
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(step);
         using var lease = await locks.AcquireAsync(id, cancellationToken);
+
+        // One client per auth key: the runtime's live connection (if any) stops, saving its session, until the step
+        // is done and its session saved; an account the step made Active is connected from that session.
+        await using var suspension = await runtime.SuspendAsync(id, cancellationToken);
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw new AccountNotFoundException(id);
         OnboardingRules.Require(account, rules.Action, rules.AllowedFrom);
 

@@ -2,6 +2,7 @@ using Channel.Domain.Accounts;
 using Channel.Domain.Common;
 using Channel.Persistence;
 using Channel.Persistence.Sessions;
+using Channel.Service.Runtime;
 using Channel.Service.Telegram;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,10 +13,11 @@ namespace Channel.Service.Sessions;
 /// session revoked from the phone ("Terminate all other sessions"), a ban or a deleted account shows up as the
 /// account's status and in the audit instead of going unnoticed. A check that cannot reach Telegram changes nothing.
 /// Every replica runs a monitor; <see cref="SessionCheckClaims"/> lets one of them check a given account per round,
-/// so the replicas' checks never use one account's key at once (AUTH_KEY_DUPLICATED).
+/// so the replicas' checks never use one account's key at once (AUTH_KEY_DUPLICATED). Accounts whose live connection
+/// this replica holds are checked by the runtime on that connection instead.
 /// </summary>
 internal sealed partial class SessionMonitor(
-    IServiceScopeFactory scopes, TelegramSettings settings, TimeProvider time, ILogger<SessionMonitor> logger) : BackgroundService
+    IServiceScopeFactory scopes, AccountRuntime runtime, TelegramSettings settings, TimeProvider time, ILogger<SessionMonitor> logger) : BackgroundService
 {
     // Enough to get through many accounts without opening a burst of connections to Telegram.
     private const int ChecksAtOnce = 4;
@@ -27,6 +29,8 @@ internal sealed partial class SessionMonitor(
             return;
         }
 
+        // The accounts the runtime brings up are checked on their own connections: let it claim them first.
+        await runtime.Started.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(settings.SessionCheckInterval, time);
         do
         {
@@ -80,6 +84,13 @@ internal sealed partial class SessionMonitor(
     /// <returns>The status after the check; null when there was nothing to check or the check was inconclusive.</returns>
     private async Task<AccountStatus?> CheckAsync(TelegramAccountId id, DateTimeOffset roundStart, CancellationToken cancellationToken)
     {
+        // The runtime checks the accounts it holds on their live connection; a second client on the same key is what
+        // makes Telegram answer AUTH_KEY_DUPLICATED.
+        if (runtime.Holds(id))
+        {
+            return null;
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         var claims = scope.ServiceProvider.GetRequiredService<SessionCheckClaims>();
         var check = scope.ServiceProvider.GetRequiredService<SessionCheckUseCase>();

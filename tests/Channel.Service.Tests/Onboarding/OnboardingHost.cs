@@ -50,7 +50,12 @@ public sealed class OnboardingHost : IAsyncDisposable
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "channel-tests", Guid.NewGuid().ToString("N"));
 
     /// <summary>Starts a host on <paramref name="dataDirectory"/> with extra configuration arguments.</summary>
-    public static async Task<OnboardingHost> StartAsync(string dataDirectory, CapturedLogs logs, params string[] arguments)
+    public static Task<OnboardingHost> StartAsync(string dataDirectory, CapturedLogs logs, params string[] arguments) =>
+        StartAsync(dataDirectory, logs, configureServices: null, arguments);
+
+    /// <summary>As above; <paramref name="configureServices"/> replaces services after the host's own registrations.</summary>
+    public static async Task<OnboardingHost> StartAsync(
+        string dataDirectory, CapturedLogs logs, Action<IServiceCollection>? configureServices, params string[] arguments)
     {
         var app = ChannelHost.Build(
         [
@@ -59,7 +64,7 @@ public sealed class OnboardingHost : IAsyncDisposable
             "--Logging:LogLevel:Default=Trace",
             "--Logging:Console:LogLevel:Default=Warning",
             .. arguments,
-        ]);
+        ], configureServices);
         app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new OnboardingHost(app, dataDirectory, logs);

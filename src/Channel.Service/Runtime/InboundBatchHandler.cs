@@ -1,0 +1,157 @@
+using Channel.Domain.Accounts;
+using Channel.MTProto.Accounts;
+using Channel.MTProto.UpdateHandling;
+using Channel.Persistence;
+using Channel.Persistence.Inbound;
+using Channel.Persistence.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace Channel.Service.Runtime;
+
+/// <summary>
+/// Stores one account's batches: the events derived from a batch go to the outbox and the account's advanced update
+/// state to AccountUpdateStates <em>in one transaction</em>; only after the commit does the updates engine treat the
+/// batch as handled. A crash before the commit leaves neither, and the same updates come again from getDifference;
+/// a fact already in the outbox (same EventId) is not added twice, and takes no new Sequence.
+/// </summary>
+internal sealed partial class InboundBatchHandler(
+    TelegramAccountId accountId,
+    InboundEventTranslator translator,
+    Func<byte[]?> takeChangedPeers,
+    Action peersNotStored,
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    ILogger logger) : IUpdateBatchHandler
+{
+    /// <summary>When the last batch was stored (for GetAccount's "last update at").</summary>
+    public DateTimeOffset? LastStoredAt { get; private set; }
+
+    public async ValueTask HandleAsync(UpdateBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var pending = translator.Translate(batch);
+        var peers = takeChangedPeers();
+        try
+        {
+            await StoreAsync(batch, pending, peers, parked: null, cancellationToken);
+        }
+        catch
+        {
+            // Not stored: the peers must go with the next attempt.
+            if (peers is not null)
+            {
+                peersNotStored();
+            }
+
+            throw;
+        }
+
+        if (batch.Attempt > 1)
+        {
+            LogStoredAfterRetry(logger, accountId, batch.Number, batch.Attempt);
+        }
+    }
+
+    public async ValueTask ParkAsync(UpdateBatch batch, Exception lastError, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(lastError);
+
+        // The engine gives up after Runtime:MaxBatchAttempts; a database that was down meanwhile may be back, and a
+        // good batch must not be parked for an outage. Only a batch that still fails is parked; if parking fails too,
+        // the engine keeps trying (nothing is skipped unrecorded).
+        try
+        {
+            await HandleAsync(batch, cancellationToken);
+            return;
+        }
+        catch (Exception again) when (!cancellationToken.IsCancellationRequested)
+        {
+            lastError = again;
+        }
+
+        var summary = string.Join(", ", batch.Updates.Select(u => u.GetType().Name).GroupBy(n => n).Select(g => $"{g.Key}×{g.Count()}"));
+        var parked = new ParkedUpdateBatch
+        {
+            AccountId = accountId,
+            ParkedAt = time.GetUtcNow(),
+            Error = $"{lastError.GetType().Name}: {lastError.Message}",
+            Summary = summary,
+            State = batch.State.Serialize(),
+        };
+        await StoreAsync(batch, [], peers: null, parked, cancellationToken);
+        LogParked(logger, lastError, accountId, batch.Number, batch.Attempt, summary);
+    }
+
+    private async Task StoreAsync(UpdateBatch batch, List<PendingEvent> pending, byte[]? peers, ParkedUpdateBatch? parked, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        var outbox = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
+        var now = time.GetUtcNow();
+        await db.InTransactionAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            var state = await db.AccountUpdateStates.SingleOrDefaultAsync(s => s.AccountId == accountId, ct);
+            if (state is null)
+            {
+                state = new AccountUpdateState { AccountId = accountId, State = [], UpdatedAt = now };
+                db.AccountUpdateStates.Add(state);
+            }
+
+            if (pending.Count > 0)
+            {
+                var ids = pending.Select(p => p.EventId).ToList();
+                var stored = (await db.OutboxMessages.Where(m => ids.Contains(m.MessageId)).Select(m => m.MessageId).ToListAsync(ct)).ToHashSet();
+                var added = new HashSet<Guid>();
+                foreach (var evt in pending)
+                {
+                    // A replayed fact keeps the id (and the Sequence) it was first published with.
+                    if (stored.Contains(evt.EventId) || !added.Add(evt.EventId))
+                    {
+                        continue;
+                    }
+
+                    state.LastSequence++;
+                    outbox.Add(db, evt.EventId, accountId, evt.Build(state.LastSequence));
+                }
+            }
+
+            var next = batch.State;
+            state.State = next.Serialize();
+            state.Pts = next.Pts;
+            state.Qts = next.Qts;
+            state.Date = next.Date;
+            state.Seq = next.Seq;
+            state.UpdatedAt = now;
+
+            if (peers is not null)
+            {
+                var cache = await db.AccountPeerCaches.SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
+                if (cache is null)
+                {
+                    db.AccountPeerCaches.Add(new AccountPeerCache { AccountId = accountId, Data = peers, UpdatedAt = now });
+                }
+                else
+                {
+                    cache.Data = peers;
+                    cache.UpdatedAt = now;
+                }
+            }
+
+            if (parked is not null)
+            {
+                db.ParkedUpdateBatches.Add(parked);
+            }
+
+            await db.SaveChangesAsync(ct);
+        }, cancellationToken);
+        LastStoredAt = now;
+    }
+
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Account {AccountId}: batch {Batch} stored at attempt {Attempt}.")]
+    private static partial void LogStoredAfterRetry(ILogger logger, TelegramAccountId accountId, long batch, int attempt);
+
+    [LoggerMessage(EventId = 5021, Level = LogLevel.Error, Message = "Account {AccountId}: batch {Batch} could not be stored after {Attempts} attempts and was parked in ParkedUpdateBatches ({Summary}); later updates go on.")]
+    private static partial void LogParked(ILogger logger, Exception exception, TelegramAccountId accountId, long batch, int attempts, string summary);
+}

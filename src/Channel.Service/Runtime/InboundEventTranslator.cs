@@ -1,0 +1,251 @@
+using Channel.Contracts;
+using Channel.Domain.Accounts;
+using Channel.MTProto.Messaging;
+using Channel.MTProto.Peers;
+using Channel.MTProto.UpdateHandling;
+using TlApi = Channel.MTProto.Tl.Api;
+
+namespace Channel.Service.Runtime;
+
+/// <summary>One event derived from a batch, waiting for its place in the account's sequence.</summary>
+/// <param name="EventId">Deterministic (see <see cref="EventIds"/>): a replay of the same fact has the same id.</param>
+/// <param name="Build">Builds the contract once the event's <c>Sequence</c> is known.</param>
+internal sealed record PendingEvent(Guid EventId, Func<long, object> Build);
+
+/// <summary>
+/// Turns the client's <see cref="InboundEvent"/>s of one batch into bus contracts: names and phones from the users
+/// the batch came with (or the account's peer cache), forwarded-from from the raw message, one EventId per fact.
+/// Our own account's messages typed elsewhere become <see cref="MessageSentFromOtherDevice"/>, never inbound.
+/// </summary>
+internal sealed class InboundEventTranslator(TelegramAccountId accountId, long helpdeskAccountId, Func<PeerId, CachedPeer?> peers, TimeProvider time)
+{
+    public List<PendingEvent> Translate(UpdateBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var users = new Dictionary<long, TlApi.User>();
+        foreach (var user in batch.Users)
+        {
+            if (user is TlApi.User full)
+            {
+                users[full.Id] = full;
+            }
+        }
+
+        var raw = RawMessages(batch);
+        var receivedAt = time.GetUtcNow();
+        var pending = new List<PendingEvent>(batch.Events.Count);
+        foreach (var evt in batch.Events)
+        {
+            switch (evt)
+            {
+                case NewMessage { Message: var message }:
+                    pending.Add(NewMessageEvent(message, users, raw, receivedAt));
+                    break;
+                case MessageEdited { Message: var message }:
+                    pending.Add(EditEvent(message));
+                    break;
+                case MessagesDeleted deleted:
+                    pending.Add(DeletionEvent(deleted, receivedAt));
+                    break;
+                case OutboxRead read:
+                    pending.Add(ReadEvent(read, receivedAt));
+                    break;
+            }
+        }
+
+        return pending;
+    }
+
+    private PendingEvent NewMessageEvent(InboundMessage message, Dictionary<long, TlApi.User> users, Dictionary<(PeerId, int), TlApi.Message> raw, DateTimeOffset receivedAt)
+    {
+        var chat = ChatOf(message);
+        var id = EventIds.ForMessage(accountId, chat.Kind, chat.Id, message.MessageId);
+        var sender = SenderOf(message, users);
+        var entities = Entities(message.Entities);
+        var forwarded = raw.TryGetValue((message.Chat, message.MessageId), out var tl) ? ForwardOf(tl.FwdFrom) : null;
+        var media = MediaOf(message.Media);
+        if (message.Outgoing)
+        {
+            return new PendingEvent(id, sequence => new MessageSentFromOtherDevice
+            {
+                EventId = id,
+                AccountId = accountId.Value,
+                HelpdeskAccountId = helpdeskAccountId,
+                Sequence = sequence,
+                Chat = chat,
+                TelegramMessageId = message.MessageId,
+                Text = message.Text,
+                Entities = entities,
+                ReplyToMessageId = message.ReplyToMessageId,
+                ForwardedFrom = forwarded,
+                Media = media,
+                SentAt = message.Date,
+                ReceivedAt = receivedAt,
+            });
+        }
+
+        return new PendingEvent(id, sequence => new InboundMessageReceived
+        {
+            EventId = id,
+            AccountId = accountId.Value,
+            HelpdeskAccountId = helpdeskAccountId,
+            Sequence = sequence,
+            Chat = chat,
+            Sender = sender,
+            TelegramMessageId = message.MessageId,
+            Text = message.Text,
+            Entities = entities,
+            ReplyToMessageId = message.ReplyToMessageId,
+            ForwardedFrom = forwarded,
+            Media = media,
+            SentAt = message.Date,
+            ReceivedAt = receivedAt,
+        });
+    }
+
+    private PendingEvent EditEvent(InboundMessage message)
+    {
+        var chat = ChatOf(message);
+        var editedAt = message.EditDate ?? message.Date;
+        var id = EventIds.ForEdit(accountId, chat.Kind, chat.Id, message.MessageId, editedAt.ToUnixTimeSeconds());
+        var entities = Entities(message.Entities);
+        return new PendingEvent(id, sequence => new InboundMessageEdited
+        {
+            EventId = id,
+            AccountId = accountId.Value,
+            HelpdeskAccountId = helpdeskAccountId,
+            Sequence = sequence,
+            Chat = chat,
+            TelegramMessageId = message.MessageId,
+            Outgoing = message.Outgoing,
+            Text = message.Text,
+            Entities = entities,
+            EditedAt = editedAt,
+        });
+    }
+
+    private PendingEvent DeletionEvent(MessagesDeleted deleted, DateTimeOffset receivedAt)
+    {
+        var id = EventIds.ForDeletion(accountId, deleted.Channel?.Id, deleted.MessageIds);
+        ChatRef? chat = deleted.Channel is { } channel ? ChatRefOf(channel, ChatKind.Group) : null;
+        var ids = deleted.MessageIds.ToArray();
+        return new PendingEvent(id, sequence => new InboundMessagesDeleted
+        {
+            EventId = id,
+            AccountId = accountId.Value,
+            HelpdeskAccountId = helpdeskAccountId,
+            Sequence = sequence,
+            Chat = chat,
+            TelegramMessageIds = ids,
+            DeletedAt = receivedAt,
+        });
+    }
+
+    private PendingEvent ReadEvent(OutboxRead read, DateTimeOffset receivedAt)
+    {
+        var chat = ChatRefOf(read.Chat, read.Chat.Kind == PeerKind.User ? ChatKind.Private : ChatKind.Group);
+        var id = EventIds.ForRead(accountId, chat.Kind, chat.Id, read.MaxId);
+        return new PendingEvent(id, sequence => new OutboundMessagesRead
+        {
+            EventId = id,
+            AccountId = accountId.Value,
+            HelpdeskAccountId = helpdeskAccountId,
+            Sequence = sequence,
+            Chat = chat,
+            MaxMessageId = read.MaxId,
+            ReadAt = receivedAt,
+        });
+    }
+
+    private ChatRef ChatOf(InboundMessage message) => ChatRefOf(message.Chat, message.ChatKind, message.ChatTitle);
+
+    private ChatRef ChatRefOf(PeerId peer, ChatKind kind, string? title = null) => new()
+    {
+        Kind = kind switch
+        {
+            ChatKind.Private => ChatKinds.User,
+            ChatKind.Channel => ChatKinds.Channel,
+            _ => ChatKinds.Group,
+        },
+        Id = peer.Id,
+        Title = title ?? peers(peer)?.DisplayName,
+    };
+
+    private SenderRef? SenderOf(InboundMessage message, Dictionary<long, TlApi.User> users)
+    {
+        if (message.Sender is not { Kind: PeerKind.User } sender)
+        {
+            return message.Sender is { } other ? new SenderRef { ChatId = other.Id, Name = message.SenderName } : null;
+        }
+
+        if (users.TryGetValue(sender.Id, out var user))
+        {
+            return new SenderRef
+            {
+                UserId = user.Id,
+                Username = user.Username,
+                FirstName = user.FirstName,
+                LastName = user.LastName,
+                Phone = string.IsNullOrEmpty(user.Phone) ? null : user.Phone,
+                Name = message.SenderName,
+            };
+        }
+
+        var cached = peers(sender);
+        return new SenderRef
+        {
+            UserId = sender.Id,
+            Username = message.SenderUsername ?? cached?.Username,
+            Phone = cached?.Phone,
+            Name = message.SenderName ?? cached?.DisplayName,
+        };
+    }
+
+    private static ForwardRef? ForwardOf(TlApi.MessageFwdHeaderBase? header) => header switch
+    {
+        TlApi.MessageFwdHeader fwd => new ForwardRef
+        {
+            UserId = fwd.FromId is TlApi.PeerUser user ? user.UserId : null,
+            ChatId = fwd.FromId switch
+            {
+                TlApi.PeerChat chat => chat.ChatId,
+                TlApi.PeerChannel channel => channel.ChannelId,
+                _ => null,
+            },
+            Name = fwd.FromName,
+            Date = DateTimeOffset.FromUnixTimeSeconds(fwd.Date),
+        },
+        _ => null,
+    };
+
+    private static MediaRef? MediaOf(MediaDescriptor? media) => media is null ? null : new MediaRef
+    {
+        Kind = media.Kind.ToString().ToLowerInvariant(),
+        FileName = media.FileName,
+        MimeType = media.MimeType,
+        Size = media.Size,
+    };
+
+    private static Dictionary<(PeerId, int), TlApi.Message> RawMessages(UpdateBatch batch)
+    {
+        var raw = new Dictionary<(PeerId, int), TlApi.Message>();
+        foreach (var update in batch.Updates)
+        {
+            var message = update switch
+            {
+                TlApi.UpdateNewMessage { Message: TlApi.Message m } => m,
+                TlApi.UpdateNewChannelMessage { Message: TlApi.Message m } => m,
+                _ => null,
+            };
+            if (message is not null)
+            {
+                raw[(PeerId.From(message.PeerId), message.Id)] = message;
+            }
+        }
+
+        return raw;
+    }
+
+    private static IReadOnlyList<Contracts.MessageEntity> Entities(IReadOnlyList<TlApi.MessageEntityBase> entities) =>
+        entities.Count == 0 ? [] : [.. entities.Select(MessageEntities.ToContract).OfType<Contracts.MessageEntity>()];
+}
