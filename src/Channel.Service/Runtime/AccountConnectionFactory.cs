@@ -1,5 +1,4 @@
 using Channel.MTProto.Accounts;
-using Channel.MTProto.Client;
 using Channel.Service.Telegram;
 using Microsoft.Extensions.Options;
 
@@ -16,8 +15,7 @@ internal sealed class AccountConnectionFactory(
     public async Task<IAccountConnection> CreateAsync(RestoredAccount account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
-        var session = MTProtoSessionState.Deserialize(account.Session);
-        session.PeerCache = account.Peers;
+        var session = AccountConnection.RestoreSession(account.Session, account.Peers);
         var client = await clients.CreateAsync(account.ApiId, account.ApiHash, session, cancellationToken);
         return AccountConnection.Create(client, new AccountConnectionOptions { MaxHandlerAttempts = options.Value.MaxBatchAttempts }, loggerFactory, time);
     }

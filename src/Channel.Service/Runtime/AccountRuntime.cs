@@ -106,6 +106,8 @@ internal sealed partial class AccountRuntime : BackgroundService, IAccountStatus
     /// <summary>Called after a save committed a status change (the outbox's notification): start or stop at once.</summary>
     public void OnAccountStatusChanged(TelegramAccountId accountId, AccountStatus status) => _wakeups.Writer.TryWrite(accountId);
 
+    public void OnAccountDeleted(TelegramAccountId accountId) => _wakeups.Writer.TryWrite(accountId);
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);

@@ -172,7 +172,9 @@ internal sealed partial class AccountWorker : IAsyncDisposable
             saver = Task.Run(() => SaveSessionLoopAsync(connection, stopping), CancellationToken.None);
             try
             {
-                await connection.StartAsync(restored.UpdateState, handler, stopping);
+                // A session stored before update states had their own table carries the state in the blob: used once.
+                var savedState = restored.UpdateState ?? (connection as AccountConnection)?.LegacyUpdateState;
+                await connection.StartAsync(savedState, handler, stopping);
             }
             catch
             {

@@ -2,8 +2,8 @@ using Channel.Domain.Accounts;
 using Channel.MTProto.Accounts;
 using Channel.MTProto.UpdateHandling;
 using Channel.Persistence;
-using Channel.Persistence.Inbound;
 using Channel.Persistence.Outbox;
+using Channel.Persistence.Updates;
 using Microsoft.EntityFrameworkCore;
 
 namespace Channel.Service.Runtime;
@@ -75,8 +75,8 @@ internal sealed partial class InboundBatchHandler(
         {
             AccountId = accountId,
             ParkedAt = time.GetUtcNow(),
-            Error = $"{lastError.GetType().Name}: {lastError.Message}",
-            Summary = summary,
+            Error = Truncate($"{lastError.GetType().Name}: {lastError.Message}", ParkedUpdateBatch.MaxErrorLength),
+            Summary = Truncate(summary, ParkedUpdateBatch.MaxSummaryLength),
             State = batch.State.Serialize(),
         };
         await StoreAsync(batch, [], peers: null, parked, cancellationToken);
@@ -113,7 +113,7 @@ internal sealed partial class InboundBatchHandler(
                     }
 
                     state.LastSequence++;
-                    outbox.Add(db, evt.EventId, accountId, evt.Build(state.LastSequence));
+                    evt.AddTo(outbox, db, accountId, state.LastSequence);
                 }
             }
 
@@ -148,6 +148,8 @@ internal sealed partial class InboundBatchHandler(
         }, cancellationToken);
         LastStoredAt = now;
     }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
     [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Account {AccountId}: batch {Batch} stored at attempt {Attempt}.")]
     private static partial void LogStoredAfterRetry(ILogger logger, TelegramAccountId accountId, long batch, int attempt);

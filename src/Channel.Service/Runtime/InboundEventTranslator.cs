@@ -7,11 +7,6 @@ using TlApi = Channel.MTProto.Tl.Api;
 
 namespace Channel.Service.Runtime;
 
-/// <summary>One event derived from a batch, waiting for its place in the account's sequence.</summary>
-/// <param name="EventId">Deterministic (see <see cref="EventIds"/>): a replay of the same fact has the same id.</param>
-/// <param name="Build">Builds the contract once the event's <c>Sequence</c> is known.</param>
-internal sealed record PendingEvent(Guid EventId, Func<long, object> Build);
-
 /// <summary>
 /// Turns the client's <see cref="InboundEvent"/>s of one batch into bus contracts: names and phones from the users
 /// the batch came with (or the account's peer cache), forwarded-from from the raw message, one EventId per fact.
@@ -42,7 +37,7 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
                     pending.Add(NewMessageEvent(message, users, raw, receivedAt));
                     break;
                 case MessageEdited { Message: var message }:
-                    pending.Add(EditEvent(message));
+                    pending.Add(EditEvent(message, users, receivedAt));
                     break;
                 case MessagesDeleted deleted:
                     pending.Add(DeletionEvent(deleted, receivedAt));
@@ -66,7 +61,7 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
         var media = MediaOf(message.Media);
         if (message.Outgoing)
         {
-            return new PendingEvent(id, sequence => new MessageSentFromOtherDevice
+            return PendingEvent.Of(id, sequence => new MessageSentFromOtherDevice
             {
                 EventId = id,
                 AccountId = accountId.Value,
@@ -84,7 +79,7 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
             });
         }
 
-        return new PendingEvent(id, sequence => new InboundMessageReceived
+        return PendingEvent.Of(id, sequence => new InboundMessageReceived
         {
             EventId = id,
             AccountId = accountId.Value,
@@ -103,24 +98,28 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
         });
     }
 
-    private PendingEvent EditEvent(InboundMessage message)
+    private PendingEvent EditEvent(InboundMessage message, Dictionary<long, TlApi.User> users, DateTimeOffset receivedAt)
     {
         var chat = ChatOf(message);
         var editedAt = message.EditDate ?? message.Date;
         var id = EventIds.ForEdit(accountId, chat.Kind, chat.Id, message.MessageId, editedAt.ToUnixTimeSeconds());
         var entities = Entities(message.Entities);
-        return new PendingEvent(id, sequence => new InboundMessageEdited
+        var sender = SenderOf(message, users);
+        var media = MediaOf(message.Media);
+        return PendingEvent.Of(id, sequence => new InboundMessageEdited
         {
             EventId = id,
             AccountId = accountId.Value,
             HelpdeskAccountId = helpdeskAccountId,
             Sequence = sequence,
             Chat = chat,
+            Sender = sender,
             TelegramMessageId = message.MessageId,
-            Outgoing = message.Outgoing,
             Text = message.Text,
             Entities = entities,
+            Media = media,
             EditedAt = editedAt,
+            ReceivedAt = receivedAt,
         });
     }
 
@@ -129,7 +128,7 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
         var id = EventIds.ForDeletion(accountId, deleted.Channel?.Id, deleted.MessageIds);
         ChatRef? chat = deleted.Channel is { } channel ? ChatRefOf(channel, ChatKind.Group) : null;
         var ids = deleted.MessageIds.ToArray();
-        return new PendingEvent(id, sequence => new InboundMessagesDeleted
+        return PendingEvent.Of(id, sequence => new InboundMessagesDeleted
         {
             EventId = id,
             AccountId = accountId.Value,
@@ -137,7 +136,7 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
             Sequence = sequence,
             Chat = chat,
             TelegramMessageIds = ids,
-            DeletedAt = receivedAt,
+            ReceivedAt = receivedAt,
         });
     }
 
@@ -145,7 +144,7 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
     {
         var chat = ChatRefOf(read.Chat, read.Chat.Kind == PeerKind.User ? ChatKind.Private : ChatKind.Group);
         var id = EventIds.ForRead(accountId, chat.Kind, chat.Id, read.MaxId);
-        return new PendingEvent(id, sequence => new OutboundMessagesRead
+        return PendingEvent.Of(id, sequence => new OutboundMessagesRead
         {
             EventId = id,
             AccountId = accountId.Value,
@@ -173,9 +172,10 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
 
     private SenderRef? SenderOf(InboundMessage message, Dictionary<long, TlApi.User> users)
     {
+        // A channel post, or an anonymous group admin: the chat speaks, there is no user to name.
         if (message.Sender is not { Kind: PeerKind.User } sender)
         {
-            return message.Sender is { } other ? new SenderRef { ChatId = other.Id, Name = message.SenderName } : null;
+            return null;
         }
 
         if (users.TryGetValue(sender.Id, out var user))
@@ -187,17 +187,17 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
                 FirstName = user.FirstName,
                 LastName = user.LastName,
                 Phone = string.IsNullOrEmpty(user.Phone) ? null : user.Phone,
-                Name = message.SenderName,
             };
         }
 
+        // Short updates carry no users: what the account already knows of the sender.
         var cached = peers(sender);
         return new SenderRef
         {
             UserId = sender.Id,
             Username = message.SenderUsername ?? cached?.Username,
+            FirstName = message.SenderName ?? cached?.DisplayName,
             Phone = cached?.Phone,
-            Name = message.SenderName ?? cached?.DisplayName,
         };
     }
 

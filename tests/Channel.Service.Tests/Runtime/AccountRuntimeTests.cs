@@ -151,7 +151,7 @@ public sealed class AccountRuntimeTests : IAsyncLifetime
         return await db.OutboxMessages.AsNoTracking().Where(m => m.AccountId == id).OrderBy(m => m.Id).ToListAsync(Ct);
     }
 
-    private async Task<Channel.Persistence.Inbound.AccountUpdateState> StateAsync(string accountId)
+    private async Task<Channel.Persistence.Updates.AccountUpdateState> StateAsync(string accountId)
     {
         await using var scope = Host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();

@@ -1,0 +1,28 @@
+using Channel.Domain.Accounts;
+using Channel.Persistence;
+using Channel.Persistence.Outbox;
+
+namespace Channel.Service.Runtime;
+
+/// <summary>One event derived from a batch, waiting for its place in the account's sequence.</summary>
+internal sealed class PendingEvent
+{
+    private readonly Action<OutboxWriter, ChannelDbContext, TelegramAccountId, long> _add;
+
+    private PendingEvent(Guid eventId, Action<OutboxWriter, ChannelDbContext, TelegramAccountId, long> add)
+    {
+        EventId = eventId;
+        _add = add;
+    }
+
+    /// <summary>Deterministic (see <see cref="EventIds"/>): a replay of the same fact has the same id.</summary>
+    public Guid EventId { get; }
+
+    /// <summary><paramref name="build"/> makes the contract once its <c>Sequence</c> is known.</summary>
+    public static PendingEvent Of<T>(Guid eventId, Func<long, T> build)
+        where T : class =>
+        new(eventId, (outbox, db, account, sequence) => outbox.Add(db, eventId, account, build(sequence)));
+
+    /// <summary>Stages the contract in the outbox with <paramref name="sequence"/>, in the caller's transaction.</summary>
+    public void AddTo(OutboxWriter outbox, ChannelDbContext db, TelegramAccountId accountId, long sequence) => _add(outbox, db, accountId, sequence);
+}
