@@ -12,7 +12,7 @@ namespace Channel.Service.Accounts;
 /// of Telegram first, on a best-effort basis (<see cref="LoginStepRunner.TryLogOutAsync"/>).
 /// </summary>
 internal sealed partial class DeleteAccountUseCase(
-    ChannelDbContext db, LoginStepRunner logOut, AccountLoginLocks locks, AccountRuntime runtime, TimeProvider time, ILogger<DeleteAccountUseCase> logger)
+    ChannelDbContext db, LoginStepRunner logOut, AccountLoginLocks locks, IAccountRuntime runtime, TimeProvider time, ILogger<DeleteAccountUseCase> logger)
 {
     public async Task ExecuteAsync(string accountId, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Channel.Service.Accounts;
 
-internal sealed class GetAccountUseCase(ChannelDbContext db, AccountRuntime runtime)
+internal sealed class GetAccountUseCase(ChannelDbContext db, IAccountRuntime runtime)
 {
     public async Task<AccountWithConnection> ExecuteAsync(string accountId, CancellationToken cancellationToken)
     {

@@ -45,7 +45,7 @@ internal sealed class LoginStep(TelegramAccount account, TelegramUserClient clie
 /// </summary>
 internal sealed partial class LoginStepRunner(
     ChannelDbContext db, AccountSecretStore secrets, TelegramClientFactory clients, AccountLoginLocks locks,
-    OnboardingAudit audit, AccountLossRecorder losses, AccountRuntime runtime, ILogger<LoginStepRunner> logger)
+    OnboardingAudit audit, AccountLossRecorder losses, IAccountRuntime runtime, ILogger<LoginStepRunner> logger)
 {
     public Task<T> RunAsync<T>(string accountId, LoginStepRules rules, Func<LoginStep, CancellationToken, Task<T>> step, CancellationToken cancellationToken) =>
         RunAsync(AccountIds.Parse(accountId), rules, step, cancellationToken);

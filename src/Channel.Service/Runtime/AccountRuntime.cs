@@ -16,7 +16,7 @@ namespace Channel.Service.Runtime;
 /// in case a notification was missed (another replica changed the account, say). Onboarding steps
 /// <see cref="SuspendAsync">suspend</see> an account first, so two clients never use one auth key at once.
 /// </summary>
-internal sealed partial class AccountRuntime : BackgroundService, IAccountStatusListener
+internal sealed partial class AccountRuntime : BackgroundService, IAccountRuntime, IAccountStatusListener
 {
     private readonly IServiceScopeFactory _scopes;
     private readonly IAccountConnectionFactory _connections;

@@ -134,6 +134,9 @@ internal sealed partial class AccountWorker : IAsyncDisposable
     {
         IAccountConnection connection;
         Task saver;
+
+        // Ends this connection's session saver with the connection, not only with the worker.
+        using var connectionLife = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         await _startGate.WaitAsync(stopping);
         try
         {
@@ -158,7 +161,7 @@ internal sealed partial class AccountWorker : IAsyncDisposable
                 CryptographicOperations.ZeroMemory(restored.Session);
             }
 
-            var translator = new InboundEventTranslator(_id, restored.HelpdeskAccountId, peer => connection is IPeerLookup lookup ? lookup.FindPeer(peer) : null, _time);
+            var translator = new InboundEventTranslator(_id, restored.HelpdeskAccountId, peer => (connection as AccountConnection)?.FindPeer(peer), _time);
             var handler = new InboundBatchHandler(_id, translator, TakeChangedPeers, () => Volatile.Write(ref _peersDirty, 1), _scopes, _time, _logger);
             connection.SessionChanged += OnSessionChanged;
             connection.PeersChanged += OnPeersChanged;
@@ -169,7 +172,7 @@ internal sealed partial class AccountWorker : IAsyncDisposable
                 _handler = handler;
             }
 
-            saver = Task.Run(() => SaveSessionLoopAsync(connection, stopping), CancellationToken.None);
+            saver = Task.Run(() => SaveSessionLoopAsync(connection, connectionLife.Token), CancellationToken.None);
             try
             {
                 // A session stored before update states had their own table carries the state in the blob: used once.
@@ -178,7 +181,7 @@ internal sealed partial class AccountWorker : IAsyncDisposable
             }
             catch
             {
-                await StopConnectionAsync(connection, saver);
+                await StopConnectionAsync(connection, saver, connectionLife);
                 throw;
             }
         }
@@ -194,7 +197,7 @@ internal sealed partial class AccountWorker : IAsyncDisposable
             var ended = await WatchAsync(connection, stopping);
             if (ended is { } terminalError)
             {
-                await StopConnectionAsync(connection, saver);
+                await StopConnectionAsync(connection, saver, connectionLife);
                 return await RecordLossAsync(new MTProtoTerminalException(terminalError)) ? RunOutcome.Ended : RunOutcome.Restart;
             }
 
@@ -202,7 +205,7 @@ internal sealed partial class AccountWorker : IAsyncDisposable
         }
         finally
         {
-            await StopConnectionAsync(connection, saver);
+            await StopConnectionAsync(connection, saver, connectionLife);
         }
     }
 
@@ -241,7 +244,7 @@ internal sealed partial class AccountWorker : IAsyncDisposable
         }
     }
 
-    private async Task StopConnectionAsync(IAccountConnection connection, Task saver)
+    private async Task StopConnectionAsync(IAccountConnection connection, Task saver, CancellationTokenSource connectionLife)
     {
         lock (_statusLock)
         {
@@ -257,6 +260,7 @@ internal sealed partial class AccountWorker : IAsyncDisposable
         connection.SessionChanged -= OnSessionChanged;
         connection.PeersChanged -= OnPeersChanged;
         await connection.DisposeAsync();
+        await connectionLife.CancelAsync();
         try
         {
             await saver;

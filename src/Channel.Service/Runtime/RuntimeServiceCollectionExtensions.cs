@@ -16,6 +16,7 @@ internal static class RuntimeServiceCollectionExtensions
         services.AddSingleton<IAccountConnectionFactory, AccountConnectionFactory>();
         services.AddScoped<AccountRestorer>();
         services.AddSingleton<AccountRuntime>();
+        services.AddSingleton<IAccountRuntime>(provider => provider.GetRequiredService<AccountRuntime>());
         services.AddSingleton<IAccountStatusListener>(provider => provider.GetRequiredService<AccountRuntime>());
         services.AddHostedService(provider => provider.GetRequiredService<AccountRuntime>());
         return services;

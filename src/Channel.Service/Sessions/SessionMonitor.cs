@@ -17,7 +17,7 @@ namespace Channel.Service.Sessions;
 /// this replica holds are checked by the runtime on that connection instead.
 /// </summary>
 internal sealed partial class SessionMonitor(
-    IServiceScopeFactory scopes, AccountRuntime runtime, TelegramSettings settings, TimeProvider time, ILogger<SessionMonitor> logger) : BackgroundService
+    IServiceScopeFactory scopes, IAccountRuntime runtime, TelegramSettings settings, TimeProvider time, ILogger<SessionMonitor> logger) : BackgroundService
 {
     // Enough to get through many accounts without opening a burst of connections to Telegram.
     private const int ChecksAtOnce = 4;

@@ -135,7 +135,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private async Task WaitUntilServingAsync(CancellationToken cancellationToken)
     {
-        var health = new Grpc.Health.V1.Health.HealthClient(Channel);
+        var health = new global::Grpc.Health.V1.Health.HealthClient(Channel);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
@@ -146,13 +146,13 @@ public sealed class ServiceProcess : IAsyncDisposable
 
             try
             {
-                var reply = await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = "liveness" }, deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
-                if (reply.Status == Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving)
+                var reply = await health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest { Service = "liveness" }, deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
+                if (reply.Status == global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving)
                 {
                     return;
                 }
             }
-            catch (Grpc.Core.RpcException) when (DateTime.UtcNow < deadline)
+            catch (global::Grpc.Core.RpcException) when (DateTime.UtcNow < deadline)
             {
                 // Not listening yet.
             }

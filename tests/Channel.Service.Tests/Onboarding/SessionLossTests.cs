@@ -162,7 +162,7 @@ public sealed class SessionMonitorFailureTests
         var time = new FakeTimeProvider();
         var logs = new CapturedLogs();
         using var loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
-        var monitor = new SessionMonitor(provider.GetRequiredService<IServiceScopeFactory>(), settings, time, loggers.CreateLogger<SessionMonitor>());
+        var monitor = new SessionMonitor(provider.GetRequiredService<IServiceScopeFactory>(), new Channel.Service.Tests.Runtime.NoAccountRuntime(), settings, time, loggers.CreateLogger<SessionMonitor>());
 
         await monitor.StartAsync(ct);
         var afterStart = await Eventually.ReachedAsync(() => Task.FromResult(FailedRounds(logs)), n => n >= 1);

@@ -147,7 +147,7 @@ public sealed class AccountRuntimeTests : IAsyncLifetime
     {
         await using var scope = Host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
-        var id = Id(accountId);
+        var id = Guid.Parse(accountId);
         return await db.OutboxMessages.AsNoTracking().Where(m => m.AccountId == id).OrderBy(m => m.Id).ToListAsync(Ct);
     }
 
