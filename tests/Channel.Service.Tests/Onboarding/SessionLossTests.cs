@@ -16,9 +16,11 @@ namespace Channel.Service.Tests.Onboarding;
 
 /// <summary>
 /// Telegram ending a logged-in account on its own (the user terminates the session on the phone, a ban, a deleted
-/// account), noticed by LogOut, by DeleteAccount's log-out and by the session monitor. Sandbox mode over TCP.
+/// account), noticed by LogOut, by DeleteAccount's log-out and by the session monitor. Sandbox mode over TCP, with the
+/// account runtime off: these are the paths for accounts no live connection holds (the runtime's own detection is
+/// tested in Runtime/ and Inbound/).
 /// </summary>
-public sealed class SessionLossTests(SandboxHostFixture fixture) : SandboxTests(fixture), IClassFixture<SandboxHostFixture>
+public sealed class SessionLossTests(MonitorOnlySandboxHostFixture fixture) : SandboxTests(fixture), IClassFixture<MonitorOnlySandboxHostFixture>
 {
     private SessionMonitor Monitor => Host.Services.GetRequiredService<SessionMonitor>();
 
@@ -122,6 +124,9 @@ public sealed class SessionLossTests(SandboxHostFixture fixture) : SandboxTests(
         Assert.DoesNotContain(audit, r => r.Event == OnboardingEvent.LoggedOut);
     }
 }
+
+/// <summary>A sandbox host without the account runtime: the session monitor checks every Active account itself.</summary>
+public sealed class MonitorOnlySandboxHostFixture() : OnboardingHostFixture("--sandbox", "--Runtime:Enabled=false");
 
 /// <summary>
 /// A sandbox host whose session monitor runs every 200 ms. A claim spans at least twice the request timeout, so
