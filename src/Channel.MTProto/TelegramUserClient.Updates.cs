@@ -44,7 +44,7 @@ internal sealed partial class TelegramUserClient : IUpdatesRpc
             throw new InvalidOperationException("Log in before starting updates.");
         }
 
-        var engine = new UpdatesEngine(this, savedState, new PeerCacheUpdatePeers(_peers), handler, () => Session.UserId, options, _client.Updates, _logger, _timeProvider, retryPolicy);
+        var engine = new UpdatesEngine(this, savedState, new PeerCacheUpdatePeers(_peers), handler, () => Session.UserId, options, _client.UpdatesQueue, _logger, _timeProvider, retryPolicy);
         lock (_updatesLock)
         {
             if (_updates is not null)
@@ -67,6 +67,13 @@ internal sealed partial class TelegramUserClient : IUpdatesRpc
             throw;
         }
     }
+
+    /// <summary>
+    /// Starts from the server's current state with a handler that has nowhere to park: a batch it keeps failing is
+    /// retried for good (never skipped). For tests and tools; the service uses <see cref="Accounts.AccountConnection"/>.
+    /// </summary>
+    public Task StartUpdatesAsync(Func<UpdateBatch, CancellationToken, ValueTask> handler, UpdatesEngineOptions? options = null, CancellationToken cancellationToken = default) =>
+        StartUpdatesAsync(null, new DelegateBatchHandler(handler), options, null, cancellationToken);
 
     /// <summary>Asks for a getDifference now (e.g. the host knows the connection was down for long).</summary>
     public void RequestUpdatesResync() => Volatile.Read(ref _updates)?.RequestResync("requested by the host");

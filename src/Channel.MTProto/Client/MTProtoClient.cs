@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Channel.MTProto.Crypto;
 using Channel.MTProto.Tl;
 using Channel.MTProto.Tl.Api;
@@ -64,11 +65,14 @@ internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
     /// <summary>A transport connection to a DC is up with an auth key (first connect and every reconnect).</summary>
     public event EventHandler<MTProtoConnectedEventArgs>? Connected;
 
+    /// <summary>Server-pushed Updates constructors (not RPC results), in the order they arrived (the reader of <see cref="UpdatesQueue"/>).</summary>
+    public ChannelReader<UpdatesBase> Updates => _updates.Reader;
+
     /// <summary>
-    /// Server-pushed Updates constructors (not RPC results), in the order they arrived. Never blocks the connection;
-    /// on overflow an update is dropped and marked, and the updates engine fetches the difference.
+    /// Where pushes wait for the updates engine. Never blocks the connection; on overflow an update is dropped and
+    /// marked, and the engine fetches the difference.
     /// </summary>
-    public UpdateQueue Updates => _updates;
+    public UpdateQueue UpdatesQueue => _updates;
 
     /// <summary>When the last server-pushed update arrived, or null if none has.</summary>
     public DateTimeOffset? LastUpdateAt => Interlocked.Read(ref _lastUpdateTicks) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
