@@ -20,6 +20,9 @@ namespace Channel.MTProto.Accounts;
 /// </remarks>
 public sealed partial class AccountConnection : IAccountConnection
 {
+    /// <summary>What <see cref="Stopped"/> completes with when the updates engine stopped on a non-terminal error (logged).</summary>
+    public const string UpdatesStoppedError = "UPDATES_STOPPED";
+
     private readonly TelegramUserClient _client;
     private readonly AccountConnectionOptions _options;
     private readonly ILogger _logger;
@@ -196,19 +199,27 @@ public sealed partial class AccountConnection : IAccountConnection
         {
             await completion.ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not MTProtoTerminalException)
+        catch (Exception e) when (Volatile.Read(ref _disposed) == 0)
         {
-            if (Volatile.Read(ref _disposed) == 0 && _client.Client.TerminalErrorName is null)
+            // The call that met a terminal error can fail before the client's TerminalError event is raised.
+            var error = e switch
+            {
+                MTProtoTerminalException terminal => terminal.Error,
+                TelegramRpcException rpc when rpc.IsTerminal(authorized: true) => rpc.ErrorName,
+                _ => _client.Client.TerminalErrorName,
+            };
+            if (error is null)
             {
                 Log.UpdatesStopped(_logger, e);
-                const string error = "UPDATES_STOPPED";
-                SetState(AccountConnectionState.Stopped, error, onlyFrom: null);
-                _stopped.TrySetResult(error);
+                error = UpdatesStoppedError;
             }
+
+            SetState(AccountConnectionState.Stopped, error, onlyFrom: null);
+            _stopped.TrySetResult(error);
         }
-        catch (MTProtoTerminalException)
+        catch (Exception)
         {
-            // OnTerminalError reports it.
+            // Disposed: Stopped completes with null.
         }
     }
 

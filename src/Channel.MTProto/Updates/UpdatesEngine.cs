@@ -204,7 +204,15 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         _inputs.Writer.TryComplete();
-        await IgnoreCancellation(_loops).ConfigureAwait(false);
+        try
+        {
+            await IgnoreCancellation(_loops).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The failure that stopped the engine was logged and is what Completion reports; disposing must not throw.
+        }
+
         _stopping.Dispose();
     }
 
