@@ -256,7 +256,7 @@ public sealed partial class AccountConnection : IAccountConnection
         AccountConnectionStatus changed;
         lock (_lock)
         {
-            if (_status.State == AccountConnectionState.Stopped || (_status.State == state && error == _status.LastError) || (onlyFrom is { } from && _status.State != from))
+            if (_status.State == AccountConnectionState.Stopped || (_status.State == state && (error is null || error == _status.LastError)) || (onlyFrom is { } from && _status.State != from))
             {
                 return;
             }
