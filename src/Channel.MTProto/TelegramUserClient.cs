@@ -26,6 +26,7 @@ internal sealed partial class TelegramUserClient : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly PeerCache _peers = new();
+    private int _peersDetached;
 
     public TelegramUserClient(MTProtoClient client, TelegramUserClientOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
@@ -134,6 +135,19 @@ internal sealed partial class TelegramUserClient : IAsyncDisposable
         }
 
         Session.MainDcId = dcId;
+    }
+
+    /// <summary>
+    /// From now on the peer cache is persisted by the host on its own (<see cref="PeerCache.Changed"/>,
+    /// <see cref="PeerCache.Serialize"/>) rather than in <see cref="MTProtoSessionState.PeerCache"/>, which is cleared.
+    /// </summary>
+    internal void DetachPeersFromSession()
+    {
+        if (Interlocked.Exchange(ref _peersDetached, 1) == 0)
+        {
+            _peers.Changed -= OnPeersChanged;
+            Session.PeerCache = null;
+        }
     }
 
     private void OnPeersChanged(object? sender, EventArgs e) => Session.PeerCache = _peers.Serialize();

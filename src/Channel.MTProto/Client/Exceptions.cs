@@ -74,3 +74,9 @@ public sealed class MTProtoSessionResetEventArgs(int dcId) : EventArgs
 {
     public int DcId { get; } = dcId;
 }
+
+/// <summary>A transport connection to a DC is up and has an auth key (after the first connect or a reconnect).</summary>
+public sealed class MTProtoConnectedEventArgs(int dcId) : EventArgs
+{
+    public int DcId { get; } = dcId;
+}

@@ -58,6 +58,9 @@ internal static partial class Log
     [LoggerMessage(16, LogLevel.Warning, "DC {DcId}: the server no longer knows the auth key; creating a new one")]
     public static partial void AuthKeyForgotten(ILogger logger, int dcId);
 
-    [LoggerMessage(17, LogLevel.Warning, "Updates channel is full; dropping an update (the updates engine will catch up with getDifference)")]
+    [LoggerMessage(17, LogLevel.Warning, "Updates queue is full; dropping an update (marked: the updates engine fetches the difference)")]
     public static partial void UpdateDropped(ILogger logger);
+
+    [LoggerMessage(18, LogLevel.Error, "A handler of the client's {Event} event threw; ignored")]
+    public static partial void EventHandlerFailed(ILogger logger, string @event, Exception exception);
 }

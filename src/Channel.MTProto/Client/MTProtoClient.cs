@@ -18,9 +18,6 @@ namespace Channel.MTProto.Client;
 /// </remarks>
 internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
 {
-    /// <summary>Updates wait here for the updates engine; beyond this many, new ones are dropped (getDifference recovers them).</summary>
-    private const int UpdatesCapacity = 10_000;
-
     private readonly MTProtoClientOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -28,14 +25,10 @@ internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
     private readonly IRandomSource _random;
     private readonly Dictionary<int, MTProtoConnection> _connections = [];
     private readonly Lock _lock = new();
-    private readonly Channel<UpdatesBase> _updates = System.Threading.Channels.Channel.CreateBounded<UpdatesBase>(new BoundedChannelOptions(UpdatesCapacity)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleWriter = false,
-        SingleReader = true,
-    });
+    private readonly UpdateQueue _updates;
 
     private string? _terminalError;
+    private long _lastUpdateTicks;
     private bool _disposed;
 
     public MTProtoClient(MTProtoClientOptions options, MTProtoSessionState? session = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
@@ -54,6 +47,7 @@ internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
         _logger = _loggerFactory.CreateLogger<MTProtoClient>();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _random = random;
+        _updates = new UpdateQueue(options.UpdatesQueueCapacity);
     }
 
     /// <summary>The state the host persists; shared with the connections, which update it as keys and salts change.</summary>
@@ -68,8 +62,20 @@ internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
     /// <summary>A transport connection closed (typed reason); the client reconnects unless terminal.</summary>
     public event EventHandler<MTProtoDisconnectedEventArgs>? Disconnected;
 
-    /// <summary>Server-pushed Updates constructors (not RPC results), in the order they arrived.</summary>
+    /// <summary>A transport connection to a DC is up with an auth key (first connect and every reconnect).</summary>
+    public event EventHandler<MTProtoConnectedEventArgs>? Connected;
+
+    /// <summary>Server-pushed Updates constructors (not RPC results), in the order they arrived (the reader of <see cref="UpdatesQueue"/>).</summary>
     public ChannelReader<UpdatesBase> Updates => _updates.Reader;
+
+    /// <summary>
+    /// Where pushes wait for the updates engine. Never blocks the connection; on overflow an update is dropped and
+    /// marked, and the engine fetches the difference.
+    /// </summary>
+    public UpdateQueue UpdatesQueue => _updates;
+
+    /// <summary>When the last server-pushed update arrived, or null if none has.</summary>
+    public DateTimeOffset? LastUpdateAt => Interlocked.Read(ref _lastUpdateTicks) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>The error that stopped the client, or null while it is usable.</summary>
     public string? TerminalErrorName => Volatile.Read(ref _terminalError);
@@ -128,7 +134,7 @@ internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
             await connection.DisposeAsync().ConfigureAwait(false);
         }
 
-        _updates.Writer.TryComplete();
+        _updates.Complete();
     }
 
     private MTProtoConnection GetConnection(int dcId)
@@ -153,29 +159,51 @@ internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
 
     /// <summary>
     /// Events run on the thread pool, never on a connection loop: a handler that disposes the client (or blocks)
-    /// must not wait for the very loop that raised it.
+    /// must not wait for the very loop that raised it. Each handler runs on its own guard: an exception there would
+    /// otherwise be unhandled on a pool thread and end the process; it is logged, and the other handlers still run.
     /// </summary>
-    private void Raise<TArgs>(EventHandler<TArgs>? handler, TArgs args)
+    private void Raise<TArgs>(EventHandler<TArgs>? handler, TArgs args, string eventName)
         where TArgs : EventArgs
     {
-        if (handler is not null)
+        if (handler is null)
         {
-            ThreadPool.QueueUserWorkItem(state => handler(this, state), args, preferLocal: false);
+            return;
         }
+
+        ThreadPool.QueueUserWorkItem(
+            state =>
+            {
+                foreach (var single in handler.GetInvocationList())
+                {
+                    try
+                    {
+                        ((EventHandler<TArgs>)single)(this, state);
+                    }
+                    catch (Exception e)
+                    {
+                        Log.EventHandlerFailed(_logger, eventName, e);
+                    }
+                }
+            },
+            args,
+            preferLocal: false);
     }
 
     void IConnectionOwner.OnUpdate(int dcId, UpdatesBase update)
     {
-        if (!_updates.Writer.TryWrite(update))
+        Interlocked.Exchange(ref _lastUpdateTicks, _timeProvider.GetUtcNow().UtcTicks);
+        if (!_updates.TryWrite(update))
         {
             Log.UpdateDropped(_logger);
         }
     }
 
-    void IConnectionOwner.OnSessionReset(int dcId) => Raise(SessionReset, new MTProtoSessionResetEventArgs(dcId));
+    void IConnectionOwner.OnConnected(int dcId) => Raise(Connected, new MTProtoConnectedEventArgs(dcId), nameof(Connected));
+
+    void IConnectionOwner.OnSessionReset(int dcId) => Raise(SessionReset, new MTProtoSessionResetEventArgs(dcId), nameof(SessionReset));
 
     void IConnectionOwner.OnDisconnected(int dcId, string reason, Exception exception) =>
-        Raise(Disconnected, new MTProtoDisconnectedEventArgs(dcId, reason, exception));
+        Raise(Disconnected, new MTProtoDisconnectedEventArgs(dcId, reason, exception), nameof(Disconnected));
 
     void IConnectionOwner.OnTerminalError(int dcId, string error)
     {
@@ -191,7 +219,7 @@ internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
             others = [.. _connections.Values.Where(c => c.DcId != dcId)];
         }
 
-        Raise(TerminalError, new MTProtoTerminalErrorEventArgs(dcId, error));
+        Raise(TerminalError, new MTProtoTerminalErrorEventArgs(dcId, error), nameof(TerminalError));
 
         // The account is unusable on every DC; stop the others in the background.
         _ = Task.WhenAll(others.Select(c => c.DisposeAsync().AsTask()));

@@ -85,8 +85,12 @@ internal sealed record MTProtoClientOptions
     /// <summary>Largest serialized request; the server drops connections that send bigger ones.</summary>
     public int MaxRequestLength { get; init; } = 1_044_404;
 
+    /// <summary>Pushed updates waiting for the updates engine; beyond this they are dropped and recovered with getDifference.</summary>
+    public int UpdatesQueueCapacity { get; init; } = UpdateQueue.DefaultCapacity;
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(UpdatesQueueCapacity, 1);
         if (DataCenters.Count == 0 || DataCenters.Values.Any(list => list.Count == 0))
         {
             throw new ArgumentException("Every configured DC needs at least one address.", nameof(DataCenters));

@@ -40,6 +40,8 @@ internal sealed partial class MTProtoConnection
                     _ready.TrySetResult();
                 }
 
+                _owner.OnConnected(_dcId);
+
                 await await Task.WhenAny(loops).ConfigureAwait(false);
                 throw new TransportException(TransportFailure.ConnectionClosed, "A connection loop ended.");
             }

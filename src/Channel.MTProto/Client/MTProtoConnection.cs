@@ -18,6 +18,9 @@ internal interface IConnectionOwner
     void OnTerminalError(int dcId, string error);
 
     void OnDisconnected(int dcId, string reason, Exception exception);
+
+    /// <summary>A transport connection is up with an auth key, ready for calls.</summary>
+    void OnConnected(int dcId);
 }
 
 /// <summary>

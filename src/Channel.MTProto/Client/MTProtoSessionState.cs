@@ -62,7 +62,11 @@ public sealed class MTProtoSessionState
         set => Update(() => _loginState = value);
     }
 
-    /// <summary>Opaque slot for the updates engine (pts, qts, date, seq, per-channel pts).</summary>
+    /// <summary>
+    /// Legacy slot: the updates engine used to keep its state here. It no longer writes it (the host persists
+    /// <c>UpdateBatch.State</c> with each batch's effects); the slot is still read so an old saved session can hand its
+    /// state over once (<c>AccountConnection</c> does, then clears it).
+    /// </summary>
     public byte[]? UpdateState
     {
         get { lock (_lock) { return _updateState; } }
@@ -159,7 +163,10 @@ public sealed class MTProtoSessionState
     /// dc id (4) ‖ has key (1) [key (256)] ‖ offset seconds (4) ‖ salt count (4) ‖ per salt: salt (8) ‖
     /// valid since (8, unix s) ‖ valid until (8, unix s) — then the three slots, each length (4, −1 = null) ‖ bytes.
     /// </summary>
-    public byte[] Serialize()
+    public byte[] Serialize() => Serialize(includeUpdateAndPeerSlots: true);
+
+    /// <summary>With <paramref name="includeUpdateAndPeerSlots"/> false, the update-state and peer-cache slots are written as null (the host keeps those apart).</summary>
+    internal byte[] Serialize(bool includeUpdateAndPeerSlots)
     {
         var output = new ArrayBufferWriter<byte>(512);
         lock (_lock)
@@ -193,8 +200,8 @@ public sealed class MTProtoSessionState
             }
 
             WriteBlob(output, _loginState);
-            WriteBlob(output, _updateState);
-            WriteBlob(output, _peerCache);
+            WriteBlob(output, includeUpdateAndPeerSlots ? _updateState : null);
+            WriteBlob(output, includeUpdateAndPeerSlots ? _peerCache : null);
         }
 
         return output.WrittenSpan.ToArray();

@@ -29,8 +29,17 @@ internal static partial class Log
     [LoggerMessage(507, LogLevel.Error, "Updates: the engine stopped")]
     public static partial void Stopped(ILogger logger, Exception exception);
 
-    [LoggerMessage(508, LogLevel.Warning, "Updates: the saved update state is unreadable; starting from the server's current state")]
-    public static partial void UnreadableState(ILogger logger, Exception exception);
+    [LoggerMessage(511, LogLevel.Error, "Updates: batch {Batch} parked after {Attempts} failed attempt(s); moving on")]
+    public static partial void BatchParked(ILogger logger, long batch, int attempts, Exception exception);
+
+    [LoggerMessage(512, LogLevel.Error, "Updates: parking batch {Batch} failed; it will be tried again")]
+    public static partial void ParkFailed(ILogger logger, long batch, Exception exception);
+
+    [LoggerMessage(513, LogLevel.Warning, "Updates: {Method} must wait {WaitSeconds:F0} s ({ErrorName}); waiting")]
+    public static partial void FloodWaiting(ILogger logger, string method, double waitSeconds, string errorName);
+
+    [LoggerMessage(514, LogLevel.Information, "Updates: recovering history above message {SinceId} after differenceTooLong: {Dialogs} dialog(s), {Messages} message(s)")]
+    public static partial void HistoryRecovered(ILogger logger, int sinceId, int dialogs, int messages);
 
     [LoggerMessage(509, LogLevel.Information, "Updates: resync requested ({Reason})")]
     public static partial void ResyncRequested(ILogger logger, string reason);

@@ -14,6 +14,12 @@ public enum UpdateBatchSource
 
     /// <summary>updates.getChannelDifference.</summary>
     ChannelDifference,
+
+    /// <summary>
+    /// messages.getDialogs / getHistory after differenceTooLong: private-chat and basic-group messages above the
+    /// last one delivered, oldest first. The batch's state is the old one until the last batch of the recovery.
+    /// </summary>
+    History,
 }
 
 /// <summary>

@@ -72,7 +72,14 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
     /// differenceTooLong is the caller's business (refetch the state, report a history gap): it returns true and
     /// leaves the state alone.
     /// </summary>
-    public bool ApplyDifference(TlUpdates.DifferenceBase difference, DateTimeOffset now, SequencerOutput output)
+    /// <param name="difference">The answer.</param>
+    /// <param name="now">For the gap deadlines of channel updates it carries.</param>
+    /// <param name="output">Receives the updates.</param>
+    /// <param name="skipCommonUpTo">
+    /// Private-chat / basic-group messages with ids up to this were already delivered by a history recovery; 0
+    /// delivers all.
+    /// </param>
+    public bool ApplyDifference(TlUpdates.DifferenceBase difference, DateTimeOffset now, SequencerOutput output, int skipCommonUpTo = 0)
     {
         switch (difference)
         {
@@ -80,17 +87,24 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
                 State = State with { Date = e.Date, Seq = e.Seq };
                 return true;
             case TlUpdates.Difference d:
-                AddDifference(d.NewMessages, d.OtherUpdates, d.Users, d.Chats, now, output);
+                AddDifference(d.NewMessages, d.OtherUpdates, d.Users, d.Chats, now, output, skipCommonUpTo);
                 SetCommon(d.State);
                 return true;
             case TlUpdates.DifferenceSlice s:
-                AddDifference(s.NewMessages, s.OtherUpdates, s.Users, s.Chats, now, output);
+                AddDifference(s.NewMessages, s.OtherUpdates, s.Users, s.Chats, now, output, skipCommonUpTo);
                 SetCommon(s.IntermediateState);
                 return false;
             default:
                 return true;
         }
     }
+
+    /// <summary>
+    /// differenceTooLong: the common box continues at <paramref name="pts"/>; <paramref name="maxMessageId"/> is the
+    /// highest message id the history recovery delivered.
+    /// </summary>
+    public void SkipCommonTo(int pts, int maxMessageId) =>
+        State = State with { Pts = pts, MaxMessageId = Math.Max(State.MaxMessageId, maxMessageId) };
 
     /// <summary>Adopts the server's current state for the common box (after updates.getState).</summary>
     public void SetCommon(TlUpdates.StateBase state)
@@ -289,7 +303,7 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
     {
         if (info.Box == UpdateBox.Common)
         {
-            State = State with { Pts = info.Pts };
+            State = State with { Pts = info.Pts, MaxMessageId = Math.Max(State.MaxMessageId, CommonMessageId(update)) };
         }
         else if (info.Box == UpdateBox.Secret)
         {
@@ -352,7 +366,7 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
         }
     }
 
-    private void AddDifference(IReadOnlyList<MessageBase> newMessages, IReadOnlyList<UpdateBase> otherUpdates, IReadOnlyList<UserBase> users, IReadOnlyList<ChatBase> chats, DateTimeOffset now, SequencerOutput output)
+    private void AddDifference(IReadOnlyList<MessageBase> newMessages, IReadOnlyList<UpdateBase> otherUpdates, IReadOnlyList<UserBase> users, IReadOnlyList<ChatBase> chats, DateTimeOffset now, SequencerOutput output, int skipCommonUpTo)
     {
         peers.Apply(users, chats);
 
@@ -360,7 +374,16 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
         // difference's state covers them.
         foreach (var message in newMessages)
         {
-            output.Add(new UpdateNewMessage { Message = message, Pts = 0, PtsCount = 0 }, users, chats);
+            var update = new UpdateNewMessage { Message = message, Pts = 0, PtsCount = 0 };
+            var id = CommonMessageId(update);
+            if (id != 0 && id <= skipCommonUpTo)
+            {
+                output.Duplicates++;
+                continue;
+            }
+
+            State = State with { MaxMessageId = Math.Max(State.MaxMessageId, id) };
+            output.Add(update, users, chats);
         }
 
         foreach (var update in otherUpdates)
@@ -392,6 +415,17 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
             output.Add(new UpdateNewChannelMessage { Message = message, Pts = 0, PtsCount = 0 }, users, chats);
         }
     }
+
+    /// <summary>The id of a new private-chat / basic-group message (ids per account, increasing); 0 for anything else.</summary>
+    internal static int CommonMessageId(UpdateBase? update) =>
+        update is UpdateNewMessage { Message: var message } && PtsInfo.PeerOf(message) is PeerUser or PeerChat
+            ? message switch
+            {
+                Message m => m.Id,
+                MessageService m => m.Id,
+                _ => 0,
+            }
+            : 0;
 
     private int? LocalPts(UpdateBox box) =>
         box == UpdateBox.Common ? State.Pts : box == UpdateBox.Secret ? State.Qts : State.GetChannelPts(box.ChannelId);

@@ -138,10 +138,15 @@ internal sealed partial class UpdatesEngine
         }
     }
 
-    /// <summary>updates.getDifference until complete; differenceTooLong → getState and a reported history gap.</summary>
+    /// <summary>
+    /// updates.getDifference until complete. differenceTooLong: the missed private-chat and basic-group messages are
+    /// recovered from the dialogs' history (above <see cref="UpdateState.MaxMessageId"/>), then the box goes on from
+    /// the pts the server named; without a known message id it is reported as a history gap instead.
+    /// </summary>
     private async Task FillCommonAsync(SequencerOutput output, CancellationToken cancellationToken)
     {
         var sequencer = _sequencer!;
+        var recoveredUpTo = 0;
         while (true)
         {
             var state = sequencer.State;
@@ -165,13 +170,28 @@ internal sealed partial class UpdatesEngine
                 break;
             }
 
-            if (difference is TlUpdates.DifferenceTooLong)
+            if (difference is TlUpdates.DifferenceTooLong tooLong)
             {
-                await ResetCommonAsync(output, "differenceTooLong", cancellationToken).ConfigureAwait(false);
-                break;
+                if (recoveredUpTo != 0 || state.MaxMessageId == 0)
+                {
+                    // No position to recover from (an old saved state), or too long again right after a recovery.
+                    Log.HistoryGap(_logger, UpdateBox.Common.ToString(), "differenceTooLong");
+                    output.HistoryGaps.Add(UpdateBox.Common);
+                    sequencer.SkipCommonTo(tooLong.Pts, 0);
+                    await FlushAsync(output, UpdateBatchSource.Difference, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+
+                recoveredUpTo = await RecoverHistoryAsync(state.MaxMessageId, output, cancellationToken).ConfigureAwait(false);
+                sequencer.SkipCommonTo(tooLong.Pts, recoveredUpTo);
+                await FlushAsync(output, UpdateBatchSource.History, cancellationToken).ConfigureAwait(false);
+
+                // Go on from there: the difference brings what is not a new message (edits, deletions, reads);
+                // the messages the history already delivered are dropped.
+                continue;
             }
 
-            var done = sequencer.ApplyDifference(difference, _time.GetUtcNow(), output);
+            var done = sequencer.ApplyDifference(difference, _time.GetUtcNow(), output, recoveredUpTo);
             await FlushAsync(output, UpdateBatchSource.Difference, cancellationToken).ConfigureAwait(false);
             if (done)
             {
@@ -253,35 +273,27 @@ internal sealed partial class UpdatesEngine
         await FlushAsync(output, UpdateBatchSource.Live, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Calls the server, retrying what may pass later (timeouts, 5xx, flood waits); anything else propagates.</summary>
+    /// <summary>
+    /// Calls the server under the background retry policy (5xx, -503, timeouts, lost connections; short flood
+    /// waits slept). A longer flood wait is waited out here too: the engine is a background loop with no caller to
+    /// raise it to, and giving up would stop the account's updates. Anything else propagates.
+    /// </summary>
     private async Task<TResult> CallAsync<TResult>(ITlMethod<TResult> request, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var method = request.GetType().Name;
+        while (true)
         {
             try
             {
-                return await _rpc.InvokeAsync(request, cancellationToken).ConfigureAwait(false);
+                return await _retry.InvokeAsync(token => _rpc.InvokeAsync(request, token), method, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            catch (FloodWaitException flood) when (!cancellationToken.IsCancellationRequested)
             {
-                var delay = e switch
-                {
-                    TelegramRpcException { RetryAfter: { } wait } => wait,
-                    FloodWaitException flood => flood.Wait,
-                    _ => Backoff(attempt, _options.RpcRetryDelay, _options.RpcRetryMaxDelay),
-                };
-                Log.RpcRetry(_logger, request.GetType().Name, delay.TotalMilliseconds, attempt, e);
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                Log.FloodWaiting(_logger, method, flood.Wait.TotalSeconds, flood.ErrorName);
+                await Task.Delay(flood.Wait, _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }
-
-    private static bool IsTransient(Exception e) => e switch
-    {
-        TimeoutException or IOException or FloodWaitException => true,
-        TelegramRpcException rpc => rpc.Code is >= 500 or < 0 || rpc.IsFloodWait,
-        _ => false,
-    };
 
     /// <summary>Turns what the output holds into the next batch (or a state-only step) for the deliverer.</summary>
     private async ValueTask FlushAsync(SequencerOutput output, UpdateBatchSource source, CancellationToken cancellationToken)

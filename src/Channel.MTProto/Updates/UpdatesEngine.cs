@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Channel.MTProto.Accounts;
 using Channel.MTProto.Client;
 using Channel.MTProto.Tl;
 using Channel.MTProto.Tl.Api;
@@ -16,14 +17,15 @@ internal interface IUpdatesRpc
 /// <summary>
 /// Telegram's "working with updates" for one account: keeps pts/qts/seq/date and per-channel pts, drops duplicates,
 /// fills holes with getDifference / getChannelDifference, and delivers updates to the host in order through one
-/// async handler, persisting the state only after the handler returned (at-least-once, never lost).
+/// handler, which persists each batch's effects together with its state (at-least-once, never lost).
 /// </summary>
 /// <remarks>
 /// Three loops: the <em>pump</em> moves server pushes into the engine's input queue; the <em>processor</em> is the
 /// only owner of the <see cref="UpdateSequencer"/> and does the difference calls one box at a time (pushes wait in
 /// the queue meanwhile, which is the spec's "buffer updates while filling a gap"); the <em>deliverer</em> calls the
-/// handler batch by batch, retries a failing batch with backoff and then commits its state into
-/// <see cref="MTProtoSessionState.UpdateState"/> (the host saves on <see cref="MTProtoSessionState.Changed"/>).
+/// handler batch by batch, retries a failing batch with backoff, parks it after
+/// <see cref="UpdatesEngineOptions.MaxHandlerAttempts"/>, and only then moves on. The engine never writes the state
+/// anywhere itself: the host's transaction is the only place it becomes durable, so effects and state cannot part.
 /// </remarks>
 internal sealed partial class UpdatesEngine : IAsyncDisposable
 {
@@ -34,13 +36,15 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
     private const int MaxUpdatesPerLiveBatch = 100;
 
     private readonly IUpdatesRpc _rpc;
-    private readonly MTProtoSessionState _session;
+    private readonly UpdateState? _savedState;
+    private readonly Func<long?> _selfUserId;
     private readonly IUpdatePeers _peers;
-    private readonly Func<UpdateBatch, CancellationToken, ValueTask> _handler;
+    private readonly IUpdateBatchHandler _handler;
     private readonly UpdatesEngineOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly ChannelReader<UpdatesBase>? _pushes;
+    private readonly BackgroundRetry _retry;
+    private readonly UpdateQueue? _pushes;
     private readonly Channel<Input> _inputs = System.Threading.Channels.Channel.CreateBounded<Input>(new BoundedChannelOptions(InputCapacity)
     {
         SingleReader = true,
@@ -57,29 +61,43 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
     private int _disposed;
     private Task _loops = Task.CompletedTask;
 
+    /// <param name="rpc">Where getState / getDifference / getChannelDifference / getDialogs / getHistory go.</param>
+    /// <param name="savedState">The state the host last persisted with a batch, or null to start from the server's current one.</param>
+    /// <param name="peers">The peer cache.</param>
+    /// <param name="handler">The host's handler.</param>
+    /// <param name="selfUserId">The logged-in user (the sender of our own messages).</param>
+    /// <param name="options">Tuning; defaults follow the spec.</param>
+    /// <param name="pushes">Server pushes (the client's queue); null when only <see cref="Observe"/> feeds the engine.</param>
+    /// <param name="logger">Logs.</param>
+    /// <param name="timeProvider">Clock for waits and backoffs.</param>
+    /// <param name="retryPolicy">Retries of the engine's own calls; by default built from the options' RpcRetry delays.</param>
     public UpdatesEngine(
         IUpdatesRpc rpc,
-        MTProtoSessionState session,
+        UpdateState? savedState,
         IUpdatePeers peers,
-        Func<UpdateBatch, CancellationToken, ValueTask> handler,
+        IUpdateBatchHandler handler,
+        Func<long?> selfUserId,
         UpdatesEngineOptions? options = null,
-        ChannelReader<UpdatesBase>? pushes = null,
+        UpdateQueue? pushes = null,
         ILogger? logger = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        RpcRetryPolicy? retryPolicy = null)
     {
         ArgumentNullException.ThrowIfNull(rpc);
-        ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(peers);
         ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(selfUserId);
         _options = options ?? new UpdatesEngineOptions();
         _options.Validate();
         _rpc = rpc;
-        _session = session;
+        _savedState = savedState;
+        _selfUserId = selfUserId;
         _peers = peers;
         _handler = handler;
         _pushes = pushes;
         _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        _retry = new BackgroundRetry(retryPolicy ?? new RpcRetryPolicy { BaseDelay = _options.RpcRetryDelay, MaxDelay = _options.RpcRetryMaxDelay }, _logger, _time);
         _batches = System.Threading.Channels.Channel.CreateBounded<UpdateBatch>(new BoundedChannelOptions(_options.MaxQueuedBatches)
         {
             SingleReader = true,
@@ -88,7 +106,7 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
         });
     }
 
-    /// <summary>The state the host has acknowledged (and that was written to the session state); null before start.</summary>
+    /// <summary>The state of the last batch the host handled (or parked); the saved state until then. Kept in memory only.</summary>
     public UpdateState? CommittedState { get; private set; }
 
     /// <summary>Completes when the engine stops: faulted if it stopped on an error (e.g. the client became terminal).</summary>
@@ -112,18 +130,12 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
         var output = new SequencerOutput();
         try
         {
-            var saved = LoadSavedState();
-            if (saved is null)
+            if (_savedState is not { } saved)
             {
+                // The first batch carries only this state: the host persists it, so a restart resumes from here.
                 _sequencer = NewSequencer(new UpdateState(0, 0, 0, 0));
                 _sequencer.SetCommon(await CallAsync(new Tl.Api.Updates.GetState(), linked.Token).ConfigureAwait(false));
                 Log.StartingFresh(_logger, _sequencer.State);
-                if (_session.UpdateState is not null)
-                {
-                    // The saved state was unreadable: say so in order, so the host knows what it may have missed.
-                    output.HistoryGaps.Add(UpdateBox.Common);
-                }
-
                 await FlushAsync(output, UpdateBatchSource.Difference, linked.Token).ConfigureAwait(false);
             }
             else
@@ -167,7 +179,7 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(sent);
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(text);
-        var update = ShortUpdates.ToNewMessage(sent, peer, text, replyTo, _session.UserId);
+        var update = ShortUpdates.ToNewMessage(sent, peer, text, replyTo, _selfUserId());
         Enqueue(new PushInput(new UpdateShort { Update = update, Date = sent.Date }));
     }
 
@@ -192,29 +204,19 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         _inputs.Writer.TryComplete();
-        await IgnoreCancellation(_loops).ConfigureAwait(false);
+        try
+        {
+            await IgnoreCancellation(_loops).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The failure that stopped the engine was logged and is what Completion reports; disposing must not throw.
+        }
+
         _stopping.Dispose();
     }
 
-    private UpdateSequencer NewSequencer(UpdateState state) => new(state, _peers, () => _session.UserId, _options.GapTimeout);
-
-    private UpdateState? LoadSavedState()
-    {
-        if (_session.UpdateState is not { } bytes)
-        {
-            return null;
-        }
-
-        try
-        {
-            return UpdateState.Deserialize(bytes);
-        }
-        catch (FormatException e)
-        {
-            Log.UnreadableState(_logger, e);
-            return null;
-        }
-    }
+    private UpdateSequencer NewSequencer(UpdateState state) => new(state, _peers, _selfUserId, _options.GapTimeout);
 
     private void Enqueue(Input input)
     {
@@ -225,11 +227,18 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(ChannelReader<UpdatesBase> pushes, CancellationToken cancellationToken)
+    private async Task PumpAsync(UpdateQueue pushes, CancellationToken cancellationToken)
     {
-        await foreach (var updates in pushes.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var updates in pushes.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             await _inputs.Writer.WriteAsync(new PushInput(updates), cancellationToken).ConfigureAwait(false);
+
+            // Pushes were dropped while the queue was full (after the ones still in it): getDifference brings
+            // them back, and the pts rules drop what it repeats of the queued ones.
+            if (pushes.TakeOverflow())
+            {
+                RequestResync("the updates queue overflowed");
+            }
         }
     }
 

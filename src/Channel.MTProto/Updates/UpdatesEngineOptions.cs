@@ -23,6 +23,12 @@ public sealed class UpdatesEngineOptions
 
     public TimeSpan HandlerRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Attempts of the handler on one batch before it is handed to the host's park callback and the engine moves
+    /// on; 0 or null retries forever (the stream stalls on a poison batch).
+    /// </summary>
+    public int? MaxHandlerAttempts { get; set; } = 8;
+
     /// <summary>First wait before a failed getDifference/getState is retried (timeouts, 5xx); doubles up to <see cref="RpcRetryMaxDelay"/>.</summary>
     public TimeSpan RpcRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -51,6 +57,10 @@ public sealed class UpdatesEngineOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ChannelDifferenceLimit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ChannelDifferenceLimit, 100_000);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedBatches, 1);
+        if (MaxHandlerAttempts is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxHandlerAttempts), MaxHandlerAttempts, "Must be non-negative or null.");
+        }
     }
 
     private static void Positive(TimeSpan value, string name)

@@ -1,3 +1,4 @@
+using Channel.MTProto.Accounts;
 using Channel.MTProto.Messaging;
 using Channel.MTProto.UpdateHandling;
 
@@ -7,13 +8,24 @@ namespace Channel.MTProto.Tests.UpdateHandling;
 /// A host's update handler for tests: keeps every batch and the new messages it carried, in order; can fail a number
 /// of deliveries that carry events first (as a host whose store is down would).
 /// </summary>
-internal sealed class BatchRecorder
+internal sealed class BatchRecorder : IUpdateBatchHandler
 {
     private readonly Lock _lock = new();
     private readonly List<InboundMessage> _messages = [];
     private readonly List<UpdateBatch> _batches = [];
+    private readonly List<UpdateBatch> _parked = [];
 
     public int FailuresLeft { get; set; }
+
+    /// <summary>Parking attempts that throw before one succeeds.</summary>
+    public int ParkFailuresLeft { get; set; }
+
+    public int ParkFailures { get; private set; }
+
+    /// <summary>The state of the last batch handled or parked: what a host would have persisted.</summary>
+    public UpdateState? SavedState { get; private set; }
+
+    public IReadOnlyList<UpdateBatch> Parked { get { lock (_lock) { return [.. _parked]; } } }
 
     public int Failures { get; private set; }
 
@@ -36,6 +48,25 @@ internal sealed class BatchRecorder
 
             _batches.Add(batch);
             _messages.AddRange(batch.Events.OfType<NewMessage>().Select(e => e.Message));
+            SavedState = batch.State;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ParkAsync(UpdateBatch batch, Exception lastError, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (ParkFailuresLeft > 0)
+            {
+                ParkFailuresLeft--;
+                ParkFailures++;
+                throw new InvalidOperationException("the host's park table is down too (test)");
+            }
+
+            _parked.Add(batch);
+            SavedState = batch.State;
         }
 
         return ValueTask.CompletedTask;

@@ -20,7 +20,10 @@ internal sealed class ScriptedUpdatesServer : IUpdatesRpc
     private readonly Dictionary<long, User> _users = [];
     private int _messageId;
 
-    public Channel<UpdatesBase> Pushes { get; } = System.Threading.Channels.Channel.CreateUnbounded<UpdatesBase>();
+    public ScriptedUpdatesServer(int pushCapacity = 1_000_000) => Pushes = new UpdateQueue(pushCapacity);
+
+    /// <summary>Pushes go through the client's queue type, so a small capacity overflows it as a flood would.</summary>
+    public UpdateQueue Pushes { get; }
 
     public int Pts { get; private set; } = 100;
 
@@ -36,6 +39,13 @@ internal sealed class ScriptedUpdatesServer : IUpdatesRpc
 
     /// <summary>The next call throws this (once).</summary>
     public Exception? FailNextCall { get; set; }
+
+    /// <summary>The next calls throw these, in order.</summary>
+    public Queue<Exception> Failures { get; } = new();
+
+    public int GetDialogsCalls { get; private set; }
+
+    public int GetHistoryCalls { get; private set; }
 
     public int GetDifferenceCalls { get; private set; }
 
@@ -68,7 +78,7 @@ internal sealed class ScriptedUpdatesServer : IUpdatesRpc
 
         if (push)
         {
-            Pushes.Writer.TryWrite(shortMessage);
+            Pushes.TryWrite(shortMessage);
         }
 
         return shortMessage;
@@ -97,7 +107,7 @@ internal sealed class ScriptedUpdatesServer : IUpdatesRpc
 
         if (push)
         {
-            Pushes.Writer.TryWrite(new UpdatesConstructor { Updates = [update], Users = [], Chats = [], Date = Date, Seq = 0 });
+            Pushes.TryWrite(new UpdatesConstructor { Updates = [update], Users = [], Chats = [], Date = Date, Seq = 0 });
         }
 
         return update;
@@ -113,15 +123,52 @@ internal sealed class ScriptedUpdatesServer : IUpdatesRpc
                 return Task.FromException<TResult>(failure);
             }
 
+            if (Failures.TryDequeue(out var queued))
+            {
+                return Task.FromException<TResult>(queued);
+            }
+
             object result = request switch
             {
                 TlUpdates.GetState => GetState(),
                 TlUpdates.GetDifference d => GetDifference(d),
                 TlUpdates.GetChannelDifference c => GetChannelDifference(c),
+                Messages.GetDialogs d => GetDialogs(d),
+                Messages.GetHistory h => GetHistory(h),
                 _ => throw new TelegramRpcException(400, "METHOD_INVALID"),
             };
             return Task.FromResult((TResult)result);
         }
+    }
+
+    /// <summary>Private dialogs newest first (by top message id), paged by offset_id, 'limit' at a time.</summary>
+    private Messages.DialogsBase GetDialogs(Messages.GetDialogs request)
+    {
+        GetDialogsCalls++;
+        var tops = _common.Select(u => (Message)u.Message).GroupBy(m => ((PeerUser)m.PeerId).UserId).Select(g => g.MaxBy(m => m.Id)!)
+            .OrderByDescending(m => m.Id).Where(m => request.OffsetId <= 0 || m.Id < request.OffsetId).ToList();
+        var page = tops.Take(request.Limit).ToList();
+        var dialogs = page.Select(m => (DialogBase)new Dialog { Peer = m.PeerId, TopMessage = m.Id, NotifySettings = new PeerNotifySettings() }).ToList();
+        var users = _users.Values.Cast<UserBase>().ToList();
+        return page.Count == tops.Count
+            ? new Messages.Dialogs { DialogsValue = dialogs, Messages = [.. page], Chats = [], Users = users }
+            : new Messages.DialogsSlice { Count = tops.Count, Dialogs = dialogs, Messages = [.. page], Chats = [], Users = users };
+    }
+
+    /// <summary>One private chat newest first, below offset_id, above min_id, 'limit' at a time.</summary>
+    private Messages.MessagesBase GetHistory(Messages.GetHistory request)
+    {
+        GetHistoryCalls++;
+        var peer = (InputPeerUser)request.Peer;
+        if (!_users.TryGetValue(peer.UserId, out var user) || user.AccessHash != peer.AccessHash)
+        {
+            throw new TelegramRpcException(400, "PEER_ID_INVALID");
+        }
+
+        var page = _common.Select(u => (Message)u.Message).Where(m => ((PeerUser)m.PeerId).UserId == peer.UserId)
+            .Where(m => (request.OffsetId <= 0 || m.Id < request.OffsetId) && m.Id > request.MinId)
+            .OrderByDescending(m => m.Id).Take(request.Limit).Cast<MessageBase>().ToList();
+        return new Messages.MessagesSlice { Count = page.Count, Messages = page, Chats = [], Users = [user] };
     }
 
     private TlUpdates.State GetState()

@@ -297,6 +297,46 @@ public sealed class UpdateSequencerTests
         Assert.Equal([UpdateBox.Channel(5)], output.HistoryGaps);
     }
 
+    [Fact]
+    public void Process_ShortChatMessageFromUnknownChatOrSender_NotAppliedFetchesCommonBox()
+    {
+        var sequencer = NewSequencer(pts: 10);
+        var output = new SequencerOutput();
+
+        sequencer.Process(new UpdateShortChatMessage { Id = 11, FromId = 42, ChatId = 77, Message = "x", Pts = 11, PtsCount = 1, Date = 1 }, Now, output);
+        sequencer.Process(Short(pts: 11, userId: 99), Now, output);
+
+        Assert.Empty(output.Updates);
+        Assert.Equal(10, sequencer.State.Pts);
+        Assert.Contains(UpdateBox.Common, output.Fetch);
+    }
+
+    [Fact]
+    public void MaxMessageId_FollowsDeliveredCommonMessages_NotChannelOnes()
+    {
+        var sequencer = NewSequencer(pts: 10, channels: [(5, 40)]);
+        var output = new SequencerOutput();
+
+        sequencer.Process(Short(pts: 11), Now, output);
+        sequencer.Process(Container(seq: 0, ChannelMessage(5, 41)), Now, output);
+        sequencer.ApplyDifference(Difference(13, Message(12), Message(13)), Now, output);
+
+        Assert.Equal(13, sequencer.State.MaxMessageId);
+        Assert.Equal(41, sequencer.State.GetChannelPts(5));
+    }
+
+    [Fact]
+    public void ApplyDifference_AfterHistoryRecovery_DropsMessagesAlreadyDelivered()
+    {
+        var sequencer = NewSequencer(pts: 10);
+        var output = new SequencerOutput();
+
+        sequencer.ApplyDifference(Difference(20, Message(14), Message(15), Message(16)), Now, output, skipCommonUpTo: 15);
+
+        Assert.Equal([16], Pts(output));
+        Assert.Equal(2, output.Duplicates);
+    }
+
     private UpdateSequencer NewSequencer(int pts, int seq = 1, int qts = 0, params (long Id, int Pts)[] channels)
     {
         var state = new UpdateState(pts, qts, 1, seq, channels.ToDictionary(c => c.Id, c => c.Pts).ToImmutableDictionary());

@@ -69,7 +69,7 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
         var offline = SendFromSenders(500, "offline");
 
         var restarted = NewUserClient(MTProtoSessionState.Deserialize(saved));
-        await restarted.StartUpdatesAsync(inbox.HandleAsync, FastRetries, TestContext.Current.CancellationToken);
+        await restarted.StartUpdatesAsync(inbox.SavedState, inbox, FastRetries, null, TestContext.Current.CancellationToken);
         var after = SendFromSenders(10, "back");
         await inbox.WaitForMessagesAsync(530);
         await BatchRecorder.WaitUntilAsync(() => restarted.CommittedUpdateState?.Pts == World.GetUpdateState(MePhone).Pts);
@@ -116,9 +116,9 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
         var inbox = new BatchRecorder();
 
         // The engine reads pushes through a filter that loses the 5th one, as a flaky network would.
-        var pushes = System.Threading.Channels.Channel.CreateUnbounded<UpdatesBase>();
-        _ = ForwardDroppingAsync(client.Client.Updates, pushes.Writer, dropIndex: 4, TestContext.Current.CancellationToken);
-        await using var engine = new UpdatesEngine(client, session, new PeerCacheUpdatePeers(client.Peers), inbox.HandleAsync, FastRetries, pushes.Reader);
+        var pushes = new UpdateQueue();
+        _ = ForwardDroppingAsync(client.Client.Updates, pushes, dropIndex: 4, TestContext.Current.CancellationToken);
+        await using var engine = new UpdatesEngine(client, null, new PeerCacheUpdatePeers(client.Peers), inbox, () => session.UserId, FastRetries, pushes);
         await engine.StartAsync(TestContext.Current.CancellationToken);
 
         var sent = SendFromSenders(10, "gap");
@@ -128,14 +128,14 @@ public sealed class UpdatesEmulatorTests : IAsyncLifetime
         Assert.Contains(inbox.Batches, b => b.Source == UpdateBatchSource.Difference && b.Events.Count > 0);
     }
 
-    private static async Task ForwardDroppingAsync(ChannelReader<UpdatesBase> from, ChannelWriter<UpdatesBase> to, int dropIndex, CancellationToken cancellationToken)
+    private static async Task ForwardDroppingAsync(ChannelReader<UpdatesBase> from, UpdateQueue to, int dropIndex, CancellationToken cancellationToken)
     {
         var index = 0;
         await foreach (var updates in from.ReadAllAsync(cancellationToken))
         {
             if (index++ != dropIndex)
             {
-                await to.WriteAsync(updates, cancellationToken);
+                to.TryWrite(updates);
             }
         }
     }

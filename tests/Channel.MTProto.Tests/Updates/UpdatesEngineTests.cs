@@ -14,6 +14,7 @@ public sealed class UpdatesEngineTests
         HandlerRetryMaxDelay = TimeSpan.FromMilliseconds(50),
         RpcRetryDelay = TimeSpan.FromMilliseconds(10),
         RpcRetryMaxDelay = TimeSpan.FromMilliseconds(50),
+        MaxHandlerAttempts = null,
     };
 
     private readonly ScriptedUpdatesServer _server = new();
@@ -36,9 +37,12 @@ public sealed class UpdatesEngineTests
         await using var engine = NewEngine();
 
         await engine.StartAsync(TestContext.Current.CancellationToken);
-        await BatchRecorder.WaitUntilAsync(() => _session.UpdateState is not null);
+        await BatchRecorder.WaitUntilAsync(() => _handler.SavedState is not null);
 
-        var saved = UpdateState.Deserialize(_session.UpdateState!);
+        // The first batch carries only the server's state, for the host to persist; the session blob is untouched.
+        var saved = _handler.SavedState!;
+        Assert.Empty(Assert.Single(_handler.Batches).Events);
+        Assert.Null(_session.UpdateState);
         Assert.Equal(_server.Pts, saved.Pts);
         Assert.Equal(_server.Seq, saved.Seq);
         Assert.Equal(1, _server.GetStateCalls);
@@ -60,7 +64,8 @@ public sealed class UpdatesEngineTests
         await BatchRecorder.WaitUntilAsync(() => engine.CommittedState?.Pts == _server.Pts);
 
         Assert.Equal(Enumerable.Range(0, 300).Select(i => $"m{i}"), _handler.Texts);
-        Assert.Equal(_server.Pts, UpdateState.Deserialize(_session.UpdateState!).Pts);
+        Assert.Equal(_server.Pts, _handler.SavedState!.Pts);
+        Assert.Null(_session.UpdateState);
     }
 
     [Fact]
@@ -94,7 +99,7 @@ public sealed class UpdatesEngineTests
         await BatchRecorder.WaitUntilAsync(() => _handler.Failures >= 3);
 
         Assert.Equal(before, engine.CommittedState!.Pts);
-        Assert.Equal(before, UpdateState.Deserialize(_session.UpdateState!).Pts);
+        Assert.Equal(before, _handler.SavedState!.Pts);
         _handler.FailuresLeft = 0;
         await _handler.WaitForMessagesAsync(1);
         await BatchRecorder.WaitUntilAsync(() => engine.CommittedState!.Pts == before + 1);
@@ -148,10 +153,9 @@ public sealed class UpdatesEngineTests
             _server.SendPrivate(42 + (i % 3), $"offline {i}", push: false);
         }
 
-        var saved = _session.Serialize();
-        var restored = MTProtoSessionState.Deserialize(saved);
+        var saved = UpdateState.Deserialize(_handler.SavedState!.Serialize());
         var handler = new BatchRecorder();
-        await using var second = new UpdatesEngine(_server, restored, _peers, handler.HandleAsync, FastOptions, _server.Pushes.Reader);
+        await using var second = NewEngine(saved, handler);
         await second.StartAsync(TestContext.Current.CancellationToken);
         _server.SendPrivate(43, "live");
         await handler.WaitForMessagesAsync(251);
@@ -159,11 +163,12 @@ public sealed class UpdatesEngineTests
 
         Assert.Equal([.. Enumerable.Range(0, 250).Select(i => $"offline {i}"), "live"], handler.Texts);
         Assert.True(_server.GetDifferenceCalls >= 3);
-        Assert.Equal(_server.Pts, UpdateState.Deserialize(restored.UpdateState!).Pts);
+        Assert.Equal(_server.Pts, handler.SavedState!.Pts);
+        Assert.Equal(_server.Pts, second.CommittedState!.Pts);
     }
 
     [Fact]
-    public async Task DifferenceTooLong_ReportsHistoryGapAndTakesServerState()
+    public async Task DifferenceTooLong_NoMessageDeliveredYet_ReportsHistoryGapAndTakesServerPts()
     {
         await using var engine = NewEngine();
         await engine.StartAsync(TestContext.Current.CancellationToken);
@@ -235,6 +240,6 @@ public sealed class UpdatesEngineTests
         Assert.Equal(0, _server.GetDifferenceCalls);
     }
 
-    private UpdatesEngine NewEngine() =>
-        new(_server, _session, _peers, _handler.HandleAsync, FastOptions, _server.Pushes.Reader);
+    private UpdatesEngine NewEngine(UpdateState? saved = null, BatchRecorder? handler = null, UpdatesEngineOptions? options = null) =>
+        new(_server, saved, _peers, handler ?? _handler, () => _session.UserId, options ?? FastOptions, _server.Pushes);
 }
