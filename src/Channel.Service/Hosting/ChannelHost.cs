@@ -2,6 +2,7 @@ using Channel.Persistence;
 using Channel.Persistence.Configuration;
 using Channel.Service.Errors;
 using Channel.Service.Grpc;
+using Channel.Service.Messaging;
 using Channel.Service.Sandbox;
 using Channel.Service.Telegram;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -26,6 +27,7 @@ public static class ChannelHost
         builder.Services.AddChannelPersistence(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddChannelUseCases();
         builder.Services.AddChannelTelegram(builder.Configuration);
+        builder.Services.AddChannelMessaging(builder.Configuration);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ExceptionMappingInterceptor>();
