@@ -1,8 +1,10 @@
 using Channel.Domain.Accounts;
 using Channel.Persistence.Accounts;
 using Channel.Persistence.Audit;
+using Channel.Persistence.Outbox;
 using Channel.Persistence.Secrets;
 using Channel.Persistence.Sessions;
+using Channel.Persistence.Updates;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,10 +14,32 @@ namespace Channel.Persistence;
 /// The service's database. One derived type per provider (<see cref="SqliteChannelDbContext"/>,
 /// <see cref="SqlServerChannelDbContext"/>) so each provider has its own migration set; code depends on this type.
 /// Also holds the DataProtection key ring (encrypted by the configured XML encryptor before it gets here).
+/// <para>
+/// Saving a <see cref="TelegramAccount"/> turns its status-changing domain events into <see cref="Contracts.AccountStatusChanged"/>
+/// outbox rows in the same SaveChanges, then clears the events (only when the save succeeded). Once the save has
+/// committed (at once, or when the surrounding transaction commits) the dispatcher is woken when outbox rows were
+/// added, and every <see cref="IAccountStatusListener"/> is told about the status changes.
+/// </para>
 /// </summary>
-public abstract class ChannelDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNotifications? notifications = null)
+    : DbContext(options), IDataProtectionKeyContext
 {
+    private readonly List<CommittedAccountChange> _pendingChanges = [];
+    private bool _pendingOutboxRows;
+
     public DbSet<TelegramAccount> Accounts => Set<TelegramAccount>();
+
+    /// <summary>Events waiting for (or kept after) publication. Add rows through <see cref="OutboxWriter"/>.</summary>
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    /// <summary>Per account: the runtime's MTProto update state and the last event sequence it assigned.</summary>
+    public DbSet<AccountUpdateState> AccountUpdateStates => Set<AccountUpdateState>();
+
+    /// <summary>Per account: the runtime's serialized peer cache (access hashes).</summary>
+    public DbSet<AccountPeerCache> AccountPeerCaches => Set<AccountPeerCache>();
+
+    /// <summary>Update batches the runtime could not process, kept for an operator (no message text).</summary>
+    public DbSet<ParkedUpdateBatch> ParkedUpdateBatches => Set<ParkedUpdateBatch>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -29,16 +53,67 @@ public abstract class ChannelDbContext(DbContextOptions options) : DbContext(opt
     /// <summary>True when the save failed on a unique index (for accounts: the tenant already has this phone).</summary>
     public abstract bool IsUniqueConstraintViolation(DbUpdateException exception);
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         StampConcurrencyTokens();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var staged = StageAccountEvents();
+        int written;
+        try
+        {
+            written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch
+        {
+            Unstage(staged);
+            throw;
+        }
+
+        Saved(staged);
+        return written;
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         StampConcurrencyTokens();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var staged = StageAccountEvents();
+        int written;
+        try
+        {
+            written = base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        catch
+        {
+            Unstage(staged);
+            throw;
+        }
+
+        Saved(staged);
+        return written;
+    }
+
+    internal void OnTransactionCommitted()
+    {
+        if (_pendingChanges.Count == 0 && !_pendingOutboxRows)
+        {
+            return;
+        }
+
+        var changes = _pendingChanges.ToArray();
+        var outboxRows = _pendingOutboxRows;
+        DiscardPendingNotifications();
+        notifications?.Committed(changes, outboxRows);
+    }
+
+    internal void DiscardPendingNotifications()
+    {
+        _pendingChanges.Clear();
+        _pendingOutboxRows = false;
+    }
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(optionsBuilder);
+        optionsBuilder.AddInterceptors(CommitNotificationInterceptor.Instance);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -48,6 +123,10 @@ public abstract class ChannelDbContext(DbContextOptions options) : DbContext(opt
         modelBuilder.ApplyConfiguration(new AccountSecretsConfiguration());
         modelBuilder.ApplyConfiguration(new OnboardingAuditConfiguration());
         modelBuilder.ApplyConfiguration(new SessionCheckSlotConfiguration());
+        modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
+        modelBuilder.ApplyConfiguration(new AccountUpdateStateConfiguration());
+        modelBuilder.ApplyConfiguration(new AccountPeerCacheConfiguration());
+        modelBuilder.ApplyConfiguration(new ParkedUpdateBatchConfiguration());
         modelBuilder.Entity<DataProtectionKey>().ToTable("DataProtectionKeys");
     }
 
@@ -63,5 +142,62 @@ public abstract class ChannelDbContext(DbContextOptions options) : DbContext(opt
                 entry.Property(TelegramAccountConfiguration.ConcurrencyStamp).CurrentValue = Guid.NewGuid();
             }
         }
+    }
+
+    private StagedSave StageAccountEvents()
+    {
+        var staged = new StagedSave();
+        foreach (var entry in ChangeTracker.Entries<TelegramAccount>().ToList())
+        {
+            var account = entry.Entity;
+            if (account.DomainEvents.Count == 0)
+            {
+                continue;
+            }
+
+            AccountStatus? before = entry.State == EntityState.Added
+                ? null
+                : entry.Property(a => a.Status).OriginalValue;
+            staged.Changes.AddRange(AccountStatusEvents.Stage(this, account, before, staged.Rows));
+            staged.Accounts.Add(account);
+        }
+
+        staged.OutboxRowsAdded = ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
+        return staged;
+    }
+
+    private void Unstage(StagedSave staged)
+    {
+        // The events stay on the aggregates, so a retried save stages them again (never twice, never dropped).
+        foreach (var row in staged.Rows)
+        {
+            Entry(row).State = EntityState.Detached;
+        }
+    }
+
+    private void Saved(StagedSave staged)
+    {
+        foreach (var account in staged.Accounts)
+        {
+            account.ClearDomainEvents();
+        }
+
+        _pendingChanges.AddRange(staged.Changes);
+        _pendingOutboxRows |= staged.OutboxRowsAdded;
+        if (Database.CurrentTransaction is null)
+        {
+            OnTransactionCommitted();
+        }
+    }
+
+    private sealed class StagedSave
+    {
+        public List<TelegramAccount> Accounts { get; } = [];
+
+        public List<OutboxMessage> Rows { get; } = [];
+
+        public List<CommittedAccountChange> Changes { get; } = [];
+
+        public bool OutboxRowsAdded { get; set; }
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Channel.Persistence.Configuration;
 using Channel.Persistence.DataProtection;
+using Channel.Persistence.Outbox;
 using Channel.Persistence.Secrets;
 using Channel.Persistence.Sessions;
 using Microsoft.AspNetCore.DataProtection;
@@ -20,8 +21,8 @@ public static class PersistenceServiceCollectionExtensions
 
     /// <summary>
     /// Registers the provider-specific <see cref="ChannelDbContext"/>, start-up migrations, the DataProtection key
-    /// ring (in the database, wrapped by a key-encryption key or certificate), <see cref="AccountSecretStore"/> and
-    /// <see cref="SessionCheckClaims"/>.
+    /// ring (in the database, wrapped by a key-encryption key or certificate), <see cref="AccountSecretStore"/>,
+    /// <see cref="SessionCheckClaims"/> and the outbox (<see cref="OutboxWriter"/>, <see cref="OutboxStore"/>, <see cref="OutboxSignal"/>).
     /// Throws <see cref="InvalidConfigurationException"/> naming the key when the configuration is wrong.
     /// </summary>
     public static IServiceCollection AddChannelPersistence(
@@ -49,8 +50,21 @@ public static class PersistenceServiceCollectionExtensions
         services.AddHostedService<DatabaseInitializer>();
         services.AddScoped<AccountSecretStore>();
         services.AddScoped<SessionCheckClaims>();
+        AddOutbox(services);
         AddKeyRing(services, settings);
         return services;
+    }
+
+    /// <summary>
+    /// The outbox: <see cref="OutboxWriter"/> and <see cref="OutboxSignal"/> (singletons), <see cref="OutboxStore"/> and
+    /// the post-commit notifications (scoped, with the context). Listeners: register <see cref="IAccountStatusListener"/>s.
+    /// </summary>
+    private static void AddOutbox(IServiceCollection services)
+    {
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton<OutboxWriter>();
+        services.TryAddScoped<ChannelSaveNotifications>();
+        services.TryAddScoped<OutboxStore>();
     }
 
     private static void AddKeyRing(IServiceCollection services, PersistenceSettings settings)

@@ -1,3 +1,4 @@
+using Channel.Persistence.Outbox;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -5,7 +6,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Channel.Persistence;
 
 /// <summary>The embedded default: a SQLite file under the data directory. Migrations in Migrations/Sqlite.</summary>
-public sealed class SqliteChannelDbContext(DbContextOptions<SqliteChannelDbContext> options) : ChannelDbContext(options)
+public sealed class SqliteChannelDbContext(DbContextOptions<SqliteChannelDbContext> options, ChannelSaveNotifications? notifications = null)
+    : ChannelDbContext(options, notifications)
 {
     private const int SqliteConstraint = 19;
     private const int SqliteConstraintUnique = 2067;

@@ -140,30 +140,33 @@ public sealed class TelegramAccount : AggregateRoot
         Record(new TelegramAccountLoggedOut(Id, now));
     }
 
-    /// <summary>Telegram ended the session (AUTH_KEY_UNREGISTERED, SESSION_REVOKED…); a new login is needed.</summary>
-    public void RevokeSession(TimeProvider time)
+    /// <summary>
+    /// Telegram ended the session (AUTH_KEY_UNREGISTERED, SESSION_REVOKED…); a new login is needed.
+    /// <paramref name="reason"/> is Telegram's error name, when Telegram said one.
+    /// </summary>
+    public void RevokeSession(TimeProvider time, string? reason = null)
     {
         EnsureStatus("mark the session revoked", AccountStatus.Active);
         var now = MoveTo(AccountStatus.SessionRevoked, time);
-        Record(new TelegramSessionRevoked(Id, now));
+        Record(new TelegramSessionRevoked(Id, now, NullIfBlank(reason)));
     }
 
-    /// <summary>Telegram banned the number (PHONE_NUMBER_BANNED, USER_DEACTIVATED_BAN).</summary>
-    public void MarkBanned(TimeProvider time)
+    /// <summary>Telegram banned the number (PHONE_NUMBER_BANNED, USER_DEACTIVATED_BAN); <paramref name="reason"/> is Telegram's error name.</summary>
+    public void MarkBanned(TimeProvider time, string? reason = null)
     {
         var previous = Status;
         EnsureNotFinal("mark the account banned");
         var now = MoveTo(AccountStatus.Banned, time);
-        Record(new TelegramAccountBanned(Id, previous, now));
+        Record(new TelegramAccountBanned(Id, previous, now, NullIfBlank(reason)));
     }
 
-    /// <summary>The Telegram account no longer exists (USER_DEACTIVATED).</summary>
-    public void MarkDeactivated(TimeProvider time)
+    /// <summary>The Telegram account no longer exists (USER_DEACTIVATED); <paramref name="reason"/> is Telegram's error name.</summary>
+    public void MarkDeactivated(TimeProvider time, string? reason = null)
     {
         var previous = Status;
         EnsureNotFinal("mark the account deactivated");
         var now = MoveTo(AccountStatus.Deactivated, time);
-        Record(new TelegramAccountDeactivated(Id, previous, now));
+        Record(new TelegramAccountDeactivated(Id, previous, now, NullIfBlank(reason)));
     }
 
     /// <summary>Records the deletion; allowed in every status. The caller removes the row and its secrets.</summary>
@@ -182,6 +185,8 @@ public sealed class TelegramAccount : AggregateRoot
         var now = MoveTo(AccountStatus.Active, time);
         Record(new TelegramAccountActivated(Id, identity.UserId, mainDcId, now));
     }
+
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private DateTimeOffset MoveTo(AccountStatus status, TimeProvider time)
     {

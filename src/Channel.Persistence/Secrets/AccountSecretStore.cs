@@ -56,12 +56,53 @@ public sealed class AccountSecretStore(ChannelDbContext db, IDataProtectionProvi
         var updated = await db.AccountSecrets
             .Where(s => s.AccountId == accountId)
             .ExecuteUpdateAsync(
-                setters => setters.SetProperty(s => s.Session, ciphertext).SetProperty(s => s.UpdatedAt, now),
+                setters => setters.SetProperty(s => s.Session, ciphertext).SetProperty(s => s.UpdatedAt, now)
+                    .SetProperty(s => s.SessionVersion, s => s.SessionVersion + 1),
                 cancellationToken);
         if (updated == 0)
         {
             throw new AccountNotFoundException(accountId);
         }
+    }
+
+    /// <summary>
+    /// Optimistic variant for a long-lived writer: stores the session only if nobody wrote it since the caller read
+    /// version <paramref name="expectedVersion"/> (<see cref="LoadVersionedSessionAsync"/>), and returns the new
+    /// version. Throws <see cref="SessionVersionConflictException"/> otherwise (someone else logged in or out: reload).
+    /// </summary>
+    public async Task<long> SaveSessionAsync(
+        TelegramAccountId accountId, ReadOnlyMemory<byte> session, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var ciphertext = ProtectSession(accountId, session.Span);
+        var now = time.GetUtcNow();
+        var next = expectedVersion + 1;
+        var updated = await db.AccountSecrets
+            .Where(s => s.AccountId == accountId && s.SessionVersion == expectedVersion)
+            .ExecuteUpdateAsync(
+                setters => setters.SetProperty(s => s.Session, ciphertext).SetProperty(s => s.UpdatedAt, now).SetProperty(s => s.SessionVersion, next),
+                cancellationToken);
+        if (updated == 1)
+        {
+            return next;
+        }
+
+        var actual = await db.AccountSecrets.AsNoTracking()
+            .Where(s => s.AccountId == accountId)
+            .Select(s => (long?)s.SessionVersion)
+            .SingleOrDefaultAsync(cancellationToken)
+            ?? throw new AccountNotFoundException(accountId);
+        throw new SessionVersionConflictException(accountId, expectedVersion, actual);
+    }
+
+    /// <summary>The decrypted session (null when none) with its version, for <see cref="SaveSessionAsync(TelegramAccountId, ReadOnlyMemory{byte}, long, CancellationToken)"/>.</summary>
+    public async Task<VersionedSession> LoadVersionedSessionAsync(TelegramAccountId accountId, CancellationToken cancellationToken)
+    {
+        var row = await db.AccountSecrets.AsNoTracking()
+            .Where(s => s.AccountId == accountId)
+            .Select(s => new { s.Session, s.SessionVersion })
+            .SingleOrDefaultAsync(cancellationToken)
+            ?? throw new AccountNotFoundException(accountId);
+        return new VersionedSession(row.Session is null ? null : Protector(accountId, SessionPurpose).Unprotect(row.Session), row.SessionVersion);
     }
 
     /// <summary>The decrypted session blob, or null when the account has none (never logged in, or logged out).</summary>
@@ -82,7 +123,8 @@ public sealed class AccountSecretStore(ChannelDbContext db, IDataProtectionProvi
         var updated = await db.AccountSecrets
             .Where(s => s.AccountId == accountId)
             .ExecuteUpdateAsync(
-                setters => setters.SetProperty(s => s.Session, (byte[]?)null).SetProperty(s => s.UpdatedAt, now),
+                setters => setters.SetProperty(s => s.Session, (byte[]?)null).SetProperty(s => s.UpdatedAt, now)
+                    .SetProperty(s => s.SessionVersion, s => s.SessionVersion + 1),
                 cancellationToken);
         if (updated == 0)
         {

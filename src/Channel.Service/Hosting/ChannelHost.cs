@@ -2,6 +2,7 @@ using Channel.Persistence;
 using Channel.Persistence.Configuration;
 using Channel.Service.Errors;
 using Channel.Service.Grpc;
+using Channel.Service.Messaging;
 using Channel.Service.Runtime;
 using Channel.Service.Sandbox;
 using Channel.Service.Telegram;
@@ -31,6 +32,7 @@ public static class ChannelHost
         builder.Services.AddChannelUseCases();
         builder.Services.AddChannelTelegram(builder.Configuration);
         builder.Services.AddChannelRuntime(builder.Configuration);
+        builder.Services.AddChannelMessaging(builder.Configuration);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ExceptionMappingInterceptor>();

@@ -28,15 +28,15 @@ internal sealed partial class AccountLossRecorder(ChannelDbContext db, Onboardin
         switch (loss)
         {
             case AccountLoss.Banned:
-                account.MarkBanned(time);
+                account.MarkBanned(time, reason);
                 auditEvent = OnboardingEvent.AccountBanned;
                 break;
             case AccountLoss.Deactivated:
-                account.MarkDeactivated(time);
+                account.MarkDeactivated(time, reason);
                 auditEvent = OnboardingEvent.AccountDeactivated;
                 break;
             default:
-                account.RevokeSession(time);
+                account.RevokeSession(time, reason);
                 auditEvent = OnboardingEvent.SessionRevoked;
                 break;
         }

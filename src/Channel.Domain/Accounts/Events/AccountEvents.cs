@@ -18,12 +18,15 @@ public sealed record TelegramAccountActivated(TelegramAccountId AccountId, long 
 
 public sealed record TelegramAccountLoggedOut(TelegramAccountId AccountId, DateTimeOffset OccurredAt) : IDomainEvent;
 
-public sealed record TelegramSessionRevoked(TelegramAccountId AccountId, DateTimeOffset OccurredAt) : IDomainEvent;
+/// <summary>Telegram ended the session; <paramref name="Reason"/> is Telegram's error name (SESSION_REVOKED…) when known.</summary>
+public sealed record TelegramSessionRevoked(TelegramAccountId AccountId, DateTimeOffset OccurredAt, string? Reason = null) : IDomainEvent;
 
-public sealed record TelegramAccountBanned(TelegramAccountId AccountId, AccountStatus PreviousStatus, DateTimeOffset OccurredAt)
+/// <summary>Telegram banned the number; <paramref name="Reason"/> is Telegram's error name when known.</summary>
+public sealed record TelegramAccountBanned(TelegramAccountId AccountId, AccountStatus PreviousStatus, DateTimeOffset OccurredAt, string? Reason = null)
     : IDomainEvent;
 
-public sealed record TelegramAccountDeactivated(TelegramAccountId AccountId, AccountStatus PreviousStatus, DateTimeOffset OccurredAt)
+/// <summary>The Telegram account no longer exists; <paramref name="Reason"/> is Telegram's error name when known.</summary>
+public sealed record TelegramAccountDeactivated(TelegramAccountId AccountId, AccountStatus PreviousStatus, DateTimeOffset OccurredAt, string? Reason = null)
     : IDomainEvent;
 
 public sealed record TelegramAccountDeleted(TelegramAccountId AccountId, HelpdeskAccountId HelpdeskAccountId, DateTimeOffset OccurredAt)

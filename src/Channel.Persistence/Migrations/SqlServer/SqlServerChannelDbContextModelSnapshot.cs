@@ -114,6 +114,60 @@ namespace Channel.Persistence.Migrations.SqlServer
                     b.ToTable("OnboardingAudit", (string)null);
                 });
 
+            modelBuilder.Entity("Channel.Persistence.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("AvailableAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("MessageType")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("IX_OutboxMessages_Unsent")
+                        .HasFilter("[SentAt] IS NULL");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique();
+
+                    b.HasIndex("SentAt");
+
+                    b.ToTable("OutboxMessages", (string)null);
+                });
+
             modelBuilder.Entity("Channel.Persistence.Secrets.AccountSecrets", b =>
                 {
                     b.Property<Guid>("AccountId")
@@ -128,6 +182,9 @@ namespace Channel.Persistence.Migrations.SqlServer
 
                     b.Property<byte[]>("Session")
                         .HasColumnType("varbinary(max)");
+
+                    b.Property<long>("SessionVersion")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetimeoffset");
@@ -148,6 +205,89 @@ namespace Channel.Persistence.Migrations.SqlServer
                     b.HasKey("AccountId");
 
                     b.ToTable("SessionChecks", (string)null);
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Updates.AccountPeerCache", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("AccountPeerCaches", (string)null);
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Updates.AccountUpdateState", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Date")
+                        .HasColumnType("int");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Pts")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Qts")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("int");
+
+                    b.Property<byte[]>("State")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("AccountUpdateStates", (string)null);
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Updates.ParkedUpdateBatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Error")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTimeOffset>("ParkedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<byte[]>("State")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Id");
+
+                    b.ToTable("ParkedUpdateBatches", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -220,6 +360,33 @@ namespace Channel.Persistence.Migrations.SqlServer
                     b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
                         .WithOne()
                         .HasForeignKey("Channel.Persistence.Sessions.SessionCheckSlot", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Updates.AccountPeerCache", b =>
+                {
+                    b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Channel.Persistence.Updates.AccountPeerCache", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Updates.AccountUpdateState", b =>
+                {
+                    b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Channel.Persistence.Updates.AccountUpdateState", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Updates.ParkedUpdateBatch", b =>
+                {
+                    b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -107,6 +107,58 @@ namespace Channel.Persistence.Migrations.Sqlite
                     b.ToTable("OnboardingAudit", (string)null);
                 });
 
+            modelBuilder.Entity("Channel.Persistence.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AvailableAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageType")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("IX_OutboxMessages_Unsent")
+                        .HasFilter("[SentAt] IS NULL");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique();
+
+                    b.HasIndex("SentAt");
+
+                    b.ToTable("OutboxMessages", (string)null);
+                });
+
             modelBuilder.Entity("Channel.Persistence.Secrets.AccountSecrets", b =>
                 {
                     b.Property<Guid>("AccountId")
@@ -121,6 +173,9 @@ namespace Channel.Persistence.Migrations.Sqlite
 
                     b.Property<byte[]>("Session")
                         .HasColumnType("BLOB");
+
+                    b.Property<long>("SessionVersion")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
@@ -141,6 +196,87 @@ namespace Channel.Persistence.Migrations.Sqlite
                     b.HasKey("AccountId");
 
                     b.ToTable("SessionChecks", (string)null);
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Updates.AccountPeerCache", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("AccountPeerCaches", (string)null);
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Updates.AccountUpdateState", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Date")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Pts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Qts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("State")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("AccountUpdateStates", (string)null);
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Updates.ParkedUpdateBatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ParkedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("State")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Id");
+
+                    b.ToTable("ParkedUpdateBatches", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -211,6 +347,33 @@ namespace Channel.Persistence.Migrations.Sqlite
                     b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
                         .WithOne()
                         .HasForeignKey("Channel.Persistence.Sessions.SessionCheckSlot", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Updates.AccountPeerCache", b =>
+                {
+                    b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Channel.Persistence.Updates.AccountPeerCache", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Updates.AccountUpdateState", b =>
+                {
+                    b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Channel.Persistence.Updates.AccountUpdateState", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Updates.ParkedUpdateBatch", b =>
+                {
+                    b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,17 @@
+namespace Channel.Contracts;
+
+/// <summary>
+/// Describes an attachment; the bytes are not in the event (they are fetched through the gRPC API on demand).
+/// </summary>
+public sealed record MediaRef
+{
+    /// <summary>"photo", "document", "video", "audio", "voice", "sticker", "animation", "contact", "location", … ("unsupported" otherwise).</summary>
+    public required string Kind { get; init; }
+
+    public string? FileName { get; init; }
+
+    public string? MimeType { get; init; }
+
+    /// <summary>Size in bytes, when Telegram says.</summary>
+    public long? Size { get; init; }
+}

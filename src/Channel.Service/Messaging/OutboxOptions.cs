@@ -1,0 +1,111 @@
+using System.Globalization;
+using Channel.Persistence.Configuration;
+
+namespace Channel.Service.Messaging;
+
+/// <summary>The dispatcher's settings (<c>Outbox:*</c>), validated when the host starts.</summary>
+internal sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+    public const string BatchSizeKey = "Outbox:BatchSize";
+    public const string RetentionKey = "Outbox:Retention";
+    public const string PruneIntervalKey = "Outbox:PruneInterval";
+    public const string RetryMinDelayKey = "Outbox:RetryMinDelay";
+    public const string RetryMaxDelayKey = "Outbox:RetryMaxDelay";
+    public const string PublishTimeoutKey = "Outbox:PublishTimeout";
+    public const string PollIntervalKey = "Outbox:PollInterval";
+    public const int MaxBatchSize = 1000;
+
+    /// <summary>Rows read and published together (concurrently, in Id order).</summary>
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>How long sent rows are kept (for inspection and replays by hand).</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
+
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>First back-off after a failed publish; doubles per failure up to <see cref="RetryMaxDelay"/>, with jitter.</summary>
+    public TimeSpan RetryMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a batch may wait for the broker's confirms before it counts as failed.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Safety-net scan when nothing signals new rows (rows written by another process, a missed signal).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public static OutboxOptions Load(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var defaults = new OutboxOptions();
+        var options = new OutboxOptions
+        {
+            BatchSize = ReadInt(configuration, BatchSizeKey, defaults.BatchSize, 1, MaxBatchSize),
+            Retention = ReadDuration(configuration, RetentionKey, defaults.Retention, TimeSpan.FromDays(365)),
+            PruneInterval = ReadDuration(configuration, PruneIntervalKey, defaults.PruneInterval, TimeSpan.FromDays(1)),
+            RetryMinDelay = ReadDuration(configuration, RetryMinDelayKey, defaults.RetryMinDelay, TimeSpan.FromMinutes(10)),
+            RetryMaxDelay = ReadDuration(configuration, RetryMaxDelayKey, defaults.RetryMaxDelay, TimeSpan.FromHours(1)),
+            PublishTimeout = ReadDuration(configuration, PublishTimeoutKey, defaults.PublishTimeout, TimeSpan.FromMinutes(10)),
+            PollInterval = ReadDuration(configuration, PollIntervalKey, defaults.PollInterval, TimeSpan.FromHours(1)),
+        };
+        if (Validate(options) is { } problem)
+        {
+            throw new InvalidConfigurationException(problem.Key, problem.Message);
+        }
+
+        return options;
+    }
+
+    /// <summary>The first broken rule as (key, problem), or null.</summary>
+    public static (string Key, string Message)? Validate(OutboxOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.BatchSize is < 1 or > MaxBatchSize)
+        {
+            return (BatchSizeKey, string.Create(CultureInfo.InvariantCulture, $"expected a whole number from 1 to {MaxBatchSize}."));
+        }
+
+        foreach (var (key, value) in new[]
+                 {
+                     (RetentionKey, options.Retention), (PruneIntervalKey, options.PruneInterval), (RetryMinDelayKey, options.RetryMinDelay),
+                     (RetryMaxDelayKey, options.RetryMaxDelay), (PublishTimeoutKey, options.PublishTimeout), (PollIntervalKey, options.PollInterval),
+                 })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                return (key, "expected a positive duration such as 00:00:30.");
+            }
+        }
+
+        return options.RetryMaxDelay < options.RetryMinDelay
+            ? (RetryMaxDelayKey, $"must not be shorter than {RetryMinDelayKey}.")
+            : null;
+    }
+
+    private static int ReadInt(IConfiguration configuration, string key, int defaultValue, int min, int max)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return defaultValue;
+        }
+
+        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new InvalidConfigurationException(key, string.Create(CultureInfo.InvariantCulture, $"expected a whole number from {min} to {max}."));
+    }
+
+    private static TimeSpan ReadDuration(IConfiguration configuration, string key, TimeSpan defaultValue, TimeSpan max)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return defaultValue;
+        }
+
+        return TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero && value <= max
+            ? value
+            : throw new InvalidConfigurationException(key, string.Create(CultureInfo.InvariantCulture, $"expected a positive duration up to {max:c}, such as 00:00:30."));
+    }
+}
