@@ -27,7 +27,7 @@ internal sealed partial class ClientConnection
         var packet = frame[..(EncryptedMessage.EnvelopeLength + ((frame.Length - EncryptedMessage.EnvelopeLength) / 16 * 16))];
         var plaintext = new byte[packet.Length - EncryptedMessage.EnvelopeLength];
         var header = EncryptedMessage.Decrypt(authKey.Key, MessageDirection.ClientToServer, packet.Span, plaintext);
-        var session = authKey.Sessions.GetOrAdd(header.SessionId, static (id, state) => new ServerSession(state.authKey, id, state.time), (authKey, time: _dc.Emulator.Time));
+        var session = authKey.GetOrAddSession(header.SessionId, _dc.Emulator.Time);
         BindSession(session);
         var pass = new FramePass(session);
         var body = plaintext.AsMemory(EncryptedMessageHeader.BodyOffset, header.BodyLength);

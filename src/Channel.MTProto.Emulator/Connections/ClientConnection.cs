@@ -38,6 +38,9 @@ internal sealed partial class ClientConnection
 
     public long Id { get; }
 
+    /// <summary>The DC this connection reached.</summary>
+    public int DcId => _dc.DcId;
+
     /// <summary>The layer of the last invokeWithLayer on this connection.</summary>
     public int? Layer { get; set; }
 
@@ -209,6 +212,7 @@ internal sealed partial class ClientConnection
     private void BindSession(ServerSession session)
     {
         session.Connection = this;
+        session.LastUsed = System.Diagnostics.Stopwatch.GetTimestamp();
         lock (_sessions)
         {
             _sessions.Add(session);

@@ -75,7 +75,62 @@ internal sealed class ControlApi : IAsyncDisposable
         app.MapPost("/users/{user}/revoke", (string user) => Handle(() => Results.Json(new RevokeResponse(world.RevokeSessions(user)))));
 
         app.MapPost("/messages", (HttpRequest request) => HandleAsync<SendMessageRequest>(request, body =>
-            Results.Json(world.SendMessage(Reference(body.From, "from"), Reference(body.To, "to"), Required(body.Text, "text")), statusCode: StatusCodes.Status201Created)));
+            body.Chat is { } chat
+                ? Results.Json(world.SendChatMessage(Reference(body.From, "from"), chat, Required(body.Text, "text")), statusCode: StatusCodes.Status201Created)
+                : Results.Json(world.SendMessage(Reference(body.From, "from"), Reference(body.To, "to"), Required(body.Text, "text")), statusCode: StatusCodes.Status201Created)));
+
+        app.MapPost("/messages/{id:int}/edit", (int id, HttpRequest request) => HandleAsync<EditRequest>(request, body =>
+            Results.Json(world.EditMessage(Reference(body.User, "user"), id, Required(body.Text, "text")))));
+
+        app.MapPost("/messages/delete", (HttpRequest request) => HandleAsync<DeleteRequest>(request, body =>
+            Results.Json(new DeleteResponse(world.DeleteMessages(Reference(body.User, "user"), body.Ids ?? throw Invalid("ids is required."), body.Revoke ?? true)))));
+
+        app.MapPost("/messages/read", (HttpRequest request) => HandleAsync<ReadRequest>(request, body =>
+            Results.Json(new ReadResponse(world.MarkRead(Reference(body.User, "user"), body.Peer is null ? null : Reference(body.Peer, "peer"), body.Chat, body.MaxId ?? 0)))));
+
+        app.MapPost("/messages/bulk", (HttpRequest request) => HandleAsync<BulkRequest>(request, async body =>
+        {
+            var bulk = new BulkSendRequest(
+                (body.From ?? throw Invalid("from is required: a list of users.")).Select(f => Reference(f, "from")).ToArray(),
+                body.To is null ? null : Reference(body.To, "to"), body.Chat, body.Count ?? throw Invalid("count is required."),
+                body.RatePerSecond ?? 0, body.Text ?? "bulk");
+            return body.Wait == true
+                ? Results.Json(await world.BulkSendAsync(bulk, request.HttpContext.RequestAborted))
+                : Results.Json(world.BulkSendStatus(world.StartBulkSend(bulk)), statusCode: StatusCodes.Status202Accepted);
+        }));
+
+        app.MapGet("/messages/bulk/{id}", (string id) => world.BulkSendStatus(id) is { } progress
+            ? Results.Json(progress)
+            : Error(StatusCodes.Status404NotFound, "no such bulk send."));
+
+        app.MapPost("/chats", (HttpRequest request) => HandleAsync<CreateChatRequest>(request, body =>
+        {
+            if (body.Kind is { } kind && !string.Equals(kind, "group", StringComparison.OrdinalIgnoreCase))
+            {
+                throw Invalid("kind must be \"group\" (basic group): channels are not emulated.");
+            }
+
+            var members = (body.Members ?? throw Invalid("members is required.")).Select(m => Reference(m, "members")).ToArray();
+            return Results.Json(world.CreateGroup(Required(body.Title, "title"), members, body.Creator is null ? null : Reference(body.Creator, "creator")), statusCode: StatusCodes.Status201Created);
+        }));
+
+        app.MapGet("/chats", () => Results.Json(world.Chats()));
+
+        app.MapGet("/chats/{id:long}", (long id) => world.FindChat(id) is { } chat ? Results.Json(chat) : Error(StatusCodes.Status404NotFound, "no such chat."));
+
+        app.MapGet("/users/{user}/connections", (string user) => Handle(() => Results.Json(world.Connections(user))));
+
+        app.MapPost("/users/{user}/drop", (string user) => Handle(() => Results.Json(new DroppedResponse(world.DropConnections(user)))));
+
+        app.MapPost("/users/{user}/updates-too-long", (string user) => Handle(() => Results.Json(new PushedResponse(world.ForceUpdatesTooLong(user)))));
+
+        app.MapPost("/users/{user}/difference-too-long", (string user) => Handle(() =>
+        {
+            world.ForceDifferenceTooLong(user);
+            return Results.Json(new PushedResponse(0));
+        }));
+
+        app.MapGet("/users/{user}/state", (string user) => Handle(() => Results.Json(world.GetUpdateState(user))));
 
         app.MapPost("/faults/flood", (HttpRequest request) => HandleAsync<FloodRequest>(request, body =>
         {
@@ -108,11 +163,13 @@ internal sealed class ControlApi : IAsyncDisposable
         }));
     }
 
-    private static IResult Handle(Func<IResult> action)
+    private static IResult Handle(Func<IResult> action) => HandleCore(() => Task.FromResult(action())).GetAwaiter().GetResult();
+
+    private static async Task<IResult> HandleCore(Func<Task<IResult>> action)
     {
         try
         {
-            return action();
+            return await action();
         }
         catch (EmulatorWorldException ex)
         {
@@ -126,7 +183,11 @@ internal sealed class ControlApi : IAsyncDisposable
     }
 
     /// <summary>Reads a JSON body (an empty body reads as an empty object) and runs the action on it.</summary>
-    private static async Task<IResult> HandleAsync<TBody>(HttpRequest request, Func<TBody, IResult> action)
+    private static Task<IResult> HandleAsync<TBody>(HttpRequest request, Func<TBody, IResult> action)
+        where TBody : new()
+        => HandleAsync<TBody>(request, body => Task.FromResult(action(body)));
+
+    private static async Task<IResult> HandleAsync<TBody>(HttpRequest request, Func<TBody, Task<IResult>> action)
         where TBody : new()
     {
         TBody body;
@@ -145,7 +206,7 @@ internal sealed class ControlApi : IAsyncDisposable
             return Error(StatusCodes.Status415UnsupportedMediaType, ex.Message);
         }
 
-        return Handle(() => action(body));
+        return await HandleCore(() => action(body));
     }
 
     private static IResult Error(int status, string message) => Results.Json(new ErrorResponse(message), statusCode: status);
@@ -177,6 +238,69 @@ internal sealed class ControlApi : IAsyncDisposable
 
     private sealed record DropResponse(int? DcId);
 
+    private sealed record DroppedResponse(int Dropped);
+
+    private sealed record PushedResponse(int Sessions);
+
+    private sealed record DeleteResponse(int Deleted);
+
+    private sealed record ReadResponse(int Pts);
+
+    private sealed class EditRequest
+    {
+        public JsonElement? User { get; set; }
+
+        public string? Text { get; set; }
+    }
+
+    private sealed class DeleteRequest
+    {
+        public JsonElement? User { get; set; }
+
+        public int[]? Ids { get; set; }
+
+        public bool? Revoke { get; set; }
+    }
+
+    private sealed class ReadRequest
+    {
+        public JsonElement? User { get; set; }
+
+        public JsonElement? Peer { get; set; }
+
+        public long? Chat { get; set; }
+
+        public int? MaxId { get; set; }
+    }
+
+    private sealed class BulkRequest
+    {
+        public JsonElement[]? From { get; set; }
+
+        public JsonElement? To { get; set; }
+
+        public long? Chat { get; set; }
+
+        public int? Count { get; set; }
+
+        public double? RatePerSecond { get; set; }
+
+        public string? Text { get; set; }
+
+        public bool? Wait { get; set; }
+    }
+
+    private sealed class CreateChatRequest
+    {
+        public string? Kind { get; set; }
+
+        public string? Title { get; set; }
+
+        public JsonElement[]? Members { get; set; }
+
+        public JsonElement? Creator { get; set; }
+    }
+
     private sealed record ErrorResponse(string Error);
 
     private sealed class CreateUserRequest
@@ -201,6 +325,8 @@ internal sealed class ControlApi : IAsyncDisposable
         public JsonElement? From { get; set; }
 
         public JsonElement? To { get; set; }
+
+        public long? Chat { get; set; }
 
         public string? Text { get; set; }
     }

@@ -3,7 +3,7 @@ using Channel.MTProto.Tl.Api;
 
 namespace Channel.MTProto.Emulator.Rpc;
 
-/// <summary>messages.* for private chats: send (idempotent per random_id), dialogs, history, read, edit, delete.</summary>
+/// <summary>messages.* for private chats and basic groups: send (idempotent per random_id), dialogs, history, read, edit, delete.</summary>
 internal static class MessagesHandlers
 {
     public static void Register(WorldRpc rpc)
@@ -21,5 +21,9 @@ internal static class MessagesHandlers
             (context, userId, request) => world.EditMessage(context, userId, request.Peer, request.Id, request.Message));
         rpc.Authorized<Messages.DeleteMessages, Messages.AffectedMessagesBase>(Messages.DeleteMessages.TlConstructorId,
             (context, userId, request) => world.DeleteMessages(context, userId, request.Id, request.Revoke));
+        rpc.Authorized<Messages.GetChats, Messages.ChatsBase>(Messages.GetChats.TlConstructorId,
+            (_, userId, request) => world.GetChats(userId, request.Id));
+        rpc.Authorized<Messages.GetFullChat, Messages.ChatFullBase>(Messages.GetFullChat.TlConstructorId,
+            (_, userId, request) => world.GetFullChat(userId, request.ChatId));
     }
 }

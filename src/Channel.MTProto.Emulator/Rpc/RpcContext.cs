@@ -34,12 +34,8 @@ internal sealed class RpcContext(DcServer dc, ServerSession session, ClientConne
     /// <summary>True when the call came wrapped in invokeWithoutUpdates.</summary>
     public bool WithoutUpdates { get; set; }
 
-    /// <summary>The user logged in on this auth key (null until the next issue's auth.* handlers set it).</summary>
-    public long? AuthorizedUserId
-    {
-        get => AuthKey.AuthorizedUserId;
-        set => AuthKey.AuthorizedUserId = value;
-    }
+    /// <summary>The user logged in on this auth key; set only through the world, which keeps its delivery index.</summary>
+    public long? AuthorizedUserId => AuthKey.AuthorizedUserId;
 
     /// <summary>Queues a content-related message (an update) for this session and sends it when it can.</summary>
     public void Push(byte[] body)

@@ -35,6 +35,9 @@ internal sealed class ServerSession(AuthKeyState authKey, long sessionId, TimePr
     /// <summary>The connection that last carried a message of this session (where pushes go).</summary>
     public Connections.ClientConnection? Connection { get; set; }
 
+    /// <summary>When a message of this session last arrived (Stopwatch ticks): which idle session to forget first.</summary>
+    public long LastUsed { get; set; }
+
     /// <summary>The layer from the last invokeWithLayer on this session.</summary>
     public int? Layer { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using Channel.MTProto.Crypto;
@@ -16,7 +17,7 @@ public sealed partial class EmulatorWorld
     private readonly Dictionary<string, LoginCode> _codesByHash = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _lastCodeByPhone = new(StringComparer.Ordinal);
     private readonly Dictionary<AuthKeyState, PasswordCheck> _passwordChecks = [];
-    private readonly HashSet<AuthKeyState> _revokedKeys = [];
+    private readonly ConcurrentDictionary<AuthKeyState, byte> _revokedKeys = new();
 
     /// <summary>The last login code the emulator "sent" to this phone (what the Telegram app would show), or null.</summary>
     public string? LastCode(string phone)
@@ -38,12 +39,12 @@ public sealed partial class EmulatorWorld
         int count;
         lock (_lock)
         {
-            var user = ResolveLocked(reference);
-            var keys = AuthorizedKeysLocked(user.Id).ToList();
+            var user = Resolve(reference);
+            var keys = AuthorizedKeys(user.Id).ToList();
             foreach (var key in keys)
             {
-                key.AuthorizedUserId = null;
-                _revokedKeys.Add(key);
+                SetAuthorization(key, null);
+                _revokedKeys[key] = 0;
                 drop.AddRange(key.Sessions.Values);
             }
 
@@ -59,26 +60,16 @@ public sealed partial class EmulatorWorld
     }
 
     /// <summary>The user authorized on this call's auth key; 401 SESSION_REVOKED / AUTH_KEY_UNREGISTERED otherwise.</summary>
-    internal long RequireUser(RpcContext context)
-    {
-        lock (_lock)
-        {
-            return RequireUserLocked(context).Id;
-        }
-    }
+    internal long RequireUser(RpcContext context) => RequireUserLocked(context).Id;
 
     /// <summary>The caller's phone when authorized (for flood rules), else null.</summary>
     internal string? CallerPhone(RpcContext context)
-    {
-        lock (_lock)
-        {
-            return context.AuthorizedUserId is { } id && _usersById.TryGetValue(id, out var user) ? user.Phone : null;
-        }
-    }
+        => context.AuthorizedUserId is { } id && _usersById.TryGetValue(id, out var user) ? user.Phone : null;
 
+    /// <summary>Lock-free (concurrent collections): every authorized call passes here.</summary>
     private WorldUser RequireUserLocked(RpcContext context)
     {
-        if (_revokedKeys.Contains(context.AuthKey))
+        if (_revokedKeys.ContainsKey(context.AuthKey))
         {
             throw new RpcErrorException(401, "SESSION_REVOKED");
         }
@@ -281,7 +272,7 @@ public sealed partial class EmulatorWorld
         lock (_lock)
         {
             RequireUserLocked(context);
-            context.AuthorizedUserId = null;
+            SetAuthorization(context.AuthKey, null);
         }
     }
 
@@ -304,8 +295,8 @@ public sealed partial class EmulatorWorld
 
     private Tl.Api.UserBase AuthorizeLocked(RpcContext context, WorldUser user)
     {
-        _revokedKeys.Remove(context.AuthKey);
-        context.AuthorizedUserId = user.Id;
+        _revokedKeys.TryRemove(context.AuthKey, out _);
+        SetAuthorization(context.AuthKey, user.Id);
         return WorldTl.User(user, user.Id);
     }
 
@@ -359,9 +350,6 @@ public sealed partial class EmulatorWorld
         NextType = new Tl.Api.Auth.CodeTypeSms(),
         Timeout = ResendTimeoutSeconds,
     };
-
-    private IEnumerable<AuthKeyState> AuthorizedKeysLocked(long userId)
-        => _emulator.Servers(null).SelectMany(dc => dc.AuthKeys.All).Where(key => key.AuthorizedUserId == userId);
 
     private sealed class LoginCode(string phone, string hash, AuthKeyState authKey)
     {

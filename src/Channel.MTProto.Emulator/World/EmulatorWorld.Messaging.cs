@@ -1,39 +1,34 @@
 using Channel.MTProto.Emulator.Rpc;
 using Channel.MTProto.Emulator.Sessions;
-using Channel.MTProto.Tl;
 using Channel.MTProto.Tl.Api;
 
 namespace Channel.MTProto.Emulator.World;
 
 /// <summary>
-/// Private-chat messaging. Each side of a chat keeps its own copy with its own id; every new message, edit, deletion
-/// and read moves the affected users' pts, is recorded for updates.getDifference, and is pushed to every live
-/// authorized session of those users (except the session that made the call, which gets it as the result).
+/// Messaging in private chats and basic groups. Each participant keeps its own copy with its own id (as on Telegram);
+/// every new message, edit, deletion and read moves the affected users' pts and is pushed to their live sessions
+/// (except the calling session, which gets it as the result). Short forms, as Telegram: a message between users who
+/// have exchanged messages before goes as updateShortMessage (updateShortChatMessage when the member has had a message
+/// from that sender in the group), otherwise as <c>updates{updateNewMessage, users, chats}</c> carrying the entities.
 /// </summary>
 public sealed partial class EmulatorWorld
 {
     /// <summary>config.message_length_max.</summary>
     internal const int MessageLengthMax = 4096;
 
-    /// <summary>Sends a private message as <paramref name="from"/> (id, phone or username) to <paramref name="to"/>.</summary>
+    /// <summary>Sends a private message as <paramref name="from"/> (id, phone or username) to <paramref name="to"/>.
+    /// When <paramref name="from"/> is an account a client is logged in to, its sessions get the message with out set
+    /// (sent "from another device").</summary>
     public SentMessage SendMessage(string from, string to, string text)
     {
-        try
-        {
-            ValidateText(text);
-        }
-        catch (RpcErrorException ex)
-        {
-            throw new EmulatorWorldException(EmulatorWorldError.Invalid, $"text: {ex.ErrorMessage} (1 to {MessageLengthMax} characters).");
-        }
-
+        CheckControlText(text);
+        var sender = Resolve(from);
+        var recipient = Resolve(to);
         var push = new List<ServerSession>();
         SentMessage result;
-        lock (_lock)
+        using (new UserLocks([sender, recipient]))
         {
-            var sender = ResolveLocked(from);
-            var recipient = ResolveLocked(to);
-            var (sent, received) = SendLocked(sender, recipient, text, randomId: null, origin: null, push);
+            var (sent, received) = SendPrivateLocked(sender, recipient, text, randomId: null, origin: null, push);
             result = new SentMessage(Describe(sender, sent), received is null ? null : Describe(recipient, received));
         }
 
@@ -41,12 +36,76 @@ public sealed partial class EmulatorWorld
         return result;
     }
 
-    /// <summary>Every message in the user's box (both directions), oldest first.</summary>
+    /// <summary>Sends a message as <paramref name="from"/> to basic group <paramref name="chatId"/> (a member).</summary>
+    public SentChatMessage SendChatMessage(string from, long chatId, string text)
+    {
+        CheckControlText(text);
+        var sender = Resolve(from);
+        var chat = ChatOrThrow(chatId);
+        if (!chat.MemberIds.Contains(sender.Id))
+        {
+            throw new EmulatorWorldException(EmulatorWorldError.Invalid, "the sender is not a member of this chat.");
+        }
+
+        var members = Members(chat);
+        var push = new List<ServerSession>();
+        SentChatMessage result;
+        using (new UserLocks(members))
+        {
+            var copies = SendChatLocked(sender, chat, members, text, randomId: null, origin: null, push);
+            result = new SentChatMessage(Describe(sender, copies[sender.Id]), copies.Where(c => c.Key != sender.Id).Select(c => Describe(_usersById[c.Key], c.Value)).ToArray());
+        }
+
+        Flush(push);
+        return result;
+    }
+
+    /// <summary>Edits message <paramref name="messageId"/> of <paramref name="user"/>'s box (an outgoing one): every copy
+    /// changes and each owner gets updateEditMessage.</summary>
+    public EmulatorMessage EditMessage(string user, int messageId, string text)
+    {
+        CheckControlText(text);
+        var owner = Resolve(user);
+        try
+        {
+            EditLocked(owner, peerKey: null, messageId, text, origin: null, out var edited);
+            return edited;
+        }
+        catch (RpcErrorException ex)
+        {
+            throw new EmulatorWorldException(EmulatorWorldError.Invalid, ex.ErrorMessage);
+        }
+    }
+
+    /// <summary>Deletes messages of <paramref name="user"/>'s box (with <paramref name="revoke"/> the other copies too).
+    /// Returns how many of the ids were found.</summary>
+    public int DeleteMessages(string user, IReadOnlyList<int> messageIds, bool revoke = true)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        var owner = Resolve(user);
+        return DeleteCore(owner, messageIds, revoke, origin: null).Found;
+    }
+
+    /// <summary>
+    /// <paramref name="reader"/> reads its chat with user <paramref name="peer"/> (or basic group <paramref name="chatId"/>)
+    /// up to <paramref name="maxId"/> (its own box ids; 0: everything): it gets updateReadHistoryInbox, the senders of
+    /// the read messages updateReadHistoryOutbox. Returns the reader's new pts.
+    /// </summary>
+    public int MarkRead(string reader, string? peer = null, long? chatId = null, int maxId = 0)
+    {
+        var owner = Resolve(reader);
+        long peerKey = chatId is { } chat ? -ChatOrThrow(chat).Id
+            : peer is not null ? Resolve(peer).Id
+            : throw new EmulatorWorldException(EmulatorWorldError.Invalid, "peer or chat is required.");
+        return ReadCore(owner, peerKey, maxId, origin: null).Pts;
+    }
+
+    /// <summary>Every message in the user's box (both directions, private and groups), oldest first.</summary>
     public IReadOnlyList<EmulatorMessage> Messages(string user)
     {
-        lock (_lock)
+        var owner = Resolve(user);
+        lock (owner.Gate)
         {
-            var owner = ResolveLocked(user);
             return owner.Messages.Select(m => Describe(owner, m)).ToArray();
         }
     }
@@ -54,9 +113,9 @@ public sealed partial class EmulatorWorld
     /// <summary>The messages the user received (incoming copies), oldest first.</summary>
     public IReadOnlyList<EmulatorMessage> ReceivedMessages(string user)
     {
-        lock (_lock)
+        var owner = Resolve(user);
+        lock (owner.Gate)
         {
-            var owner = ResolveLocked(user);
             return owner.Messages.Where(m => !m.Out).Select(m => Describe(owner, m)).ToArray();
         }
     }
@@ -65,19 +124,24 @@ public sealed partial class EmulatorWorld
     internal UpdateShortSentMessage SendMessage(RpcContext context, long userId, InputPeerBase peer, string text, long randomId)
     {
         ValidateText(text);
+        var sender = _usersById[userId];
         var push = new List<ServerSession>();
         BoxMessage sent;
-        lock (_lock)
+        var target = ResolvePeer(sender, peer);
+        IEnumerable<WorldUser> involved = target.Chat is { } chat ? Members(chat) : [sender, target.User!];
+        using (new UserLocks(involved))
         {
-            var sender = _usersById[userId];
-            var recipient = ResolvePeerLocked(sender, peer);
             if (sender.SentRandomIds.TryGetValue(randomId, out var firstId))
             {
                 sent = FindMessage(sender, firstId) ?? throw new RpcErrorException(400, "RANDOM_ID_DUPLICATE");
             }
+            else if (target.Chat is { } group)
+            {
+                sent = SendChatLocked(sender, group, Members(group), text, randomId, context.Session, push)[sender.Id];
+            }
             else
             {
-                (sent, _) = SendLocked(sender, recipient, text, randomId, context.Session, push);
+                (sent, _) = SendPrivateLocked(sender, target.User!, text, randomId, context.Session, push);
             }
         }
 
@@ -88,117 +152,31 @@ public sealed partial class EmulatorWorld
     internal UpdatesConstructor EditMessage(RpcContext context, long userId, InputPeerBase peer, int id, string? text)
     {
         ValidateText(text);
-        var push = new List<ServerSession>();
-        UpdatesConstructor result;
-        lock (_lock)
-        {
-            var user = _usersById[userId];
-            var other = ResolvePeerLocked(user, peer);
-            var message = FindMessage(user, id) is { } found && found.PeerId == other.Id ? found : throw new RpcErrorException(400, "MESSAGE_ID_INVALID");
-            if (!message.Out)
-            {
-                throw new RpcErrorException(403, "MESSAGE_AUTHOR_REQUIRED");
-            }
-
-            if (message.Text == text)
-            {
-                throw new RpcErrorException(400, "MESSAGE_NOT_MODIFIED");
-            }
-
-            var date = UnixNow;
-            result = EditCopyLocked(user, other, message, text!, date);
-            PushLocked(user, result, context.Session, push);
-            if (other != user && FindMessage(other, message.TwinId) is { } twin)
-            {
-                PushLocked(other, EditCopyLocked(other, user, twin, text!, date), origin: null, push);
-            }
-
-            MarkDirtyLocked();
-        }
-
-        Flush(push);
-        return result;
+        var user = _usersById[userId];
+        var target = ResolvePeer(user, peer);
+        return EditLocked(user, target.Key, id, text!, context.Session, out _);
     }
 
-    /// <summary>messages.deleteMessages: removes the caller's copies (and with revoke the peers' copies too).</summary>
+    /// <summary>messages.deleteMessages: removes the caller's copies (and with revoke the other copies too).</summary>
     internal Tl.Api.Messages.AffectedMessages DeleteMessages(RpcContext context, long userId, IReadOnlyList<int> ids, bool revoke)
     {
-        var push = new List<ServerSession>();
-        Tl.Api.Messages.AffectedMessages result;
-        lock (_lock)
-        {
-            var user = _usersById[userId];
-            var found = ids.Distinct().Select(id => FindMessage(user, id)).OfType<BoxMessage>().ToList();
-            if (found.Count == 0)
-            {
-                return new Tl.Api.Messages.AffectedMessages { Pts = user.Pts, PtsCount = 0 };
-            }
-
-            var own = DeleteCopiesLocked(user, found, context.Session, push);
-            result = new Tl.Api.Messages.AffectedMessages { Pts = own.Pts, PtsCount = own.PtsCount };
-            if (revoke)
-            {
-                foreach (var chat in found.Where(m => m.PeerId != user.Id).GroupBy(m => m.PeerId))
-                {
-                    if (_usersById.TryGetValue(chat.Key, out var other))
-                    {
-                        var twins = chat.Select(m => FindMessage(other, m.TwinId)).OfType<BoxMessage>().ToList();
-                        if (twins.Count > 0)
-                        {
-                            DeleteCopiesLocked(other, twins, origin: null, push);
-                        }
-                    }
-                }
-            }
-
-            MarkDirtyLocked();
-        }
-
-        Flush(push);
-        return result;
+        var (pts, count, _) = DeleteCore(_usersById[userId], ids, revoke, context.Session);
+        return new Tl.Api.Messages.AffectedMessages { Pts = pts, PtsCount = count };
     }
 
-    /// <summary>messages.readHistory: the reader's inbox read up to max_id (0: everything), the sender's outbox read.</summary>
+    /// <summary>messages.readHistory: the reader's inbox read up to max_id (0: everything), the senders' outboxes read.</summary>
     internal Tl.Api.Messages.AffectedMessages ReadHistory(RpcContext context, long userId, InputPeerBase peer, int maxId)
     {
-        var push = new List<ServerSession>();
-        Tl.Api.Messages.AffectedMessages result;
-        lock (_lock)
-        {
-            var user = _usersById[userId];
-            var other = ResolvePeerLocked(user, peer);
-            var incoming = user.Messages.Where(m => m.PeerId == other.Id && !m.Out && (maxId <= 0 || m.Id <= maxId)).ToList();
-            var readUpTo = incoming.Count == 0 ? 0 : incoming[^1].Id;
-            if (readUpTo <= user.ReadInboxMaxId.GetValueOrDefault(other.Id))
-            {
-                return new Tl.Api.Messages.AffectedMessages { Pts = user.Pts, PtsCount = 0 };
-            }
-
-            var date = UnixNow;
-            user.ReadInboxMaxId[other.Id] = readUpTo;
-            var read = AppendEventLocked(user, new PtsEvent { Kind = PtsEventKind.ReadInbox, PtsCount = 1, Date = date, PeerId = other.Id, MaxId = readUpTo });
-            PushLocked(user, WorldTl.Updates(ReadInboxUpdate(user, read), [WorldTl.User(other, user.Id)], date), context.Session, push);
-            result = new Tl.Api.Messages.AffectedMessages { Pts = read.Pts, PtsCount = 1 };
-
-            var outboxUpTo = incoming.Max(m => m.TwinId);
-            if (other != user && outboxUpTo > other.ReadOutboxMaxId.GetValueOrDefault(user.Id))
-            {
-                other.ReadOutboxMaxId[user.Id] = outboxUpTo;
-                var outbox = AppendEventLocked(other, new PtsEvent { Kind = PtsEventKind.ReadOutbox, PtsCount = 1, Date = date, PeerId = user.Id, MaxId = outboxUpTo });
-                PushLocked(other, WorldTl.Updates(ReadOutboxUpdate(outbox), [WorldTl.User(user, other.Id)], date), origin: null, push);
-            }
-
-            MarkDirtyLocked();
-        }
-
-        Flush(push);
-        return result;
+        var user = _usersById[userId];
+        var (pts, count) = ReadCore(user, ResolvePeer(user, peer).Key, maxId, context.Session);
+        return new Tl.Api.Messages.AffectedMessages { Pts = pts, PtsCount = count };
     }
 
-    private (BoxMessage Sent, BoxMessage? Received) SendLocked(WorldUser sender, WorldUser recipient, string text, long? randomId, ServerSession? origin, List<ServerSession> push)
+    private (BoxMessage Sent, BoxMessage? Received) SendPrivateLocked(WorldUser sender, WorldUser recipient, string text, long? randomId, ServerSession? origin, List<ServerSession> push)
     {
         var date = UnixNow;
-        var sent = AddMessageLocked(sender, recipient.Id, sender.Id, isOut: true, text, date);
+        var senderKnew = sender.KnownPeers.Contains(recipient.Id);
+        var sent = AddMessageLocked(sender, recipient.Id, 0, sender.Id, isOut: true, text, date);
         if (randomId is { } id)
         {
             sender.SentRandomIds[id] = sent.Id;
@@ -211,41 +189,246 @@ public sealed partial class EmulatorWorld
         }
         else
         {
-            received = AddMessageLocked(recipient, sender.Id, sender.Id, isOut: false, text, date);
+            var recipientKnew = recipient.KnownPeers.Contains(sender.Id);
+            received = AddMessageLocked(recipient, sender.Id, 0, sender.Id, isOut: false, text, date);
             (sent.TwinId, received.TwinId) = (received.Id, sent.Id);
-            PushLocked(recipient, NewMessageUpdates(recipient, sender, received), origin: null, push);
+            PushNewPrivateLocked(recipient, sender, received, recipientKnew, origin: null, push);
+            recipient.KnownPeers.Add(sender.Id);
         }
 
-        PushLocked(sender, NewMessageUpdates(sender, recipient, sent), origin, push);
-        MarkDirtyLocked();
+        PushNewPrivateLocked(sender, recipient, sent, senderKnew, origin, push);
+        sender.KnownPeers.Add(recipient.Id);
+        MarkDirty();
         return (sent, received);
     }
 
-    private UpdatesConstructor NewMessageUpdates(WorldUser owner, WorldUser other, BoxMessage message)
-        => WorldTl.Updates(
-            new UpdateNewMessage { Message = WorldTl.Message(message), Pts = message.Pts, PtsCount = 1 },
-            UsersFor(owner, other),
-            message.Date);
+    private void PushNewPrivateLocked(WorldUser owner, WorldUser other, BoxMessage message, bool known, ServerSession? origin, List<ServerSession> push)
+    {
+        UpdatesBase updates = known
+            ? new UpdateShortMessage { Out = message.Out, Id = message.Id, UserId = other.Id, Message = message.Text, Pts = message.Pts, PtsCount = 1, Date = message.Date }
+            : EnvelopeLocked(owner, new UpdateNewMessage { Message = WorldTl.Message(message), Pts = message.Pts, PtsCount = 1 }, UsersFor(owner, other), [], message.Date, withSeq: origin is null);
+        PushLocked(owner, updates, origin, push);
+    }
 
-    private UpdatesConstructor EditCopyLocked(WorldUser owner, WorldUser other, BoxMessage message, string text, int date)
+    /// <summary>One copy per member (all Gates held); returns the copies by member id.</summary>
+    private Dictionary<long, BoxMessage> SendChatLocked(WorldUser sender, WorldChat chat, WorldUser[] members, string text, long? randomId, ServerSession? origin, List<ServerSession> push)
+    {
+        var date = UnixNow;
+        var chatSeq = ++chat.LastSeq;
+        var copies = new Dictionary<long, BoxMessage>(members.Length);
+        foreach (var member in members)
+        {
+            var seen = member.ChatSenders.TryGetValue(chat.Id, out var senders) ? senders : member.ChatSenders[chat.Id] = [];
+            var known = seen.Contains(sender.Id) || (member == sender && seen.Count > 0);
+            var isOut = member == sender;
+            var copy = AddMessageLocked(member, 0, chat.Id, sender.Id, isOut, text, date);
+            copy.ChatSeq = chatSeq;
+            copies[member.Id] = copy;
+            if (isOut && randomId is { } id)
+            {
+                member.SentRandomIds[id] = copy.Id;
+            }
+
+            var memberOrigin = isOut ? origin : null;
+            UpdatesBase updates = known
+                ? new UpdateShortChatMessage { Out = isOut, Id = copy.Id, FromId = sender.Id, ChatId = chat.Id, Message = text, Pts = copy.Pts, PtsCount = 1, Date = date }
+                : EnvelopeLocked(member, new UpdateNewMessage { Message = WorldTl.Message(copy), Pts = copy.Pts, PtsCount = 1 },
+                    UsersFor(member, sender), [WorldTl.Chat(chat, member.Id)], date, withSeq: memberOrigin is null);
+            PushLocked(member, updates, memberOrigin, push);
+            seen.Add(sender.Id);
+        }
+
+        MarkDirty();
+        return copies;
+    }
+
+    /// <summary>Edits an outgoing message and every copy of it, each under its owner's Gate in turn.</summary>
+    private UpdatesConstructor EditLocked(WorldUser user, long? peerKey, int id, string text, ServerSession? origin, out EmulatorMessage edited)
+    {
+        var push = new List<ServerSession>();
+        UpdatesConstructor result;
+        BoxMessage message;
+        var date = UnixNow;
+        lock (user.Gate)
+        {
+            message = FindMessage(user, id) is { } found && (peerKey is null || found.PeerKey == peerKey) ? found : throw new RpcErrorException(400, "MESSAGE_ID_INVALID");
+            if (!message.Out)
+            {
+                throw new RpcErrorException(403, "MESSAGE_AUTHOR_REQUIRED");
+            }
+
+            if (message.Text == text)
+            {
+                throw new RpcErrorException(400, "MESSAGE_NOT_MODIFIED");
+            }
+
+            result = EditCopyLocked(user, message, text, date, withSeq: true);
+            PushLocked(user, result, origin, push);
+            edited = Describe(user, message);
+        }
+
+        foreach (var (other, copyId) in OtherCopies(user, message))
+        {
+            lock (other.Gate)
+            {
+                if (FindMessage(other, copyId) is { } twin)
+                {
+                    PushLocked(other, EditCopyLocked(other, twin, text, date, withSeq: true), origin: null, push);
+                }
+            }
+        }
+
+        MarkDirty();
+        Flush(push);
+        return result;
+    }
+
+    private (int Pts, int PtsCount, int Found) DeleteCore(WorldUser user, IReadOnlyList<int> ids, bool revoke, ServerSession? origin)
+    {
+        var push = new List<ServerSession>();
+        List<BoxMessage> found;
+        PtsEvent own;
+        lock (user.Gate)
+        {
+            found = ids.Distinct().Select(id => FindMessage(user, id)).OfType<BoxMessage>().ToList();
+            if (found.Count == 0)
+            {
+                return (user.Pts, 0, 0);
+            }
+
+            own = DeleteCopiesLocked(user, found, origin, push);
+        }
+
+        if (revoke)
+        {
+            foreach (var group in found.SelectMany(m => OtherCopies(user, m)).GroupBy(c => c.Owner))
+            {
+                lock (group.Key.Gate)
+                {
+                    var copies = group.Select(c => FindMessage(group.Key, c.Id)).OfType<BoxMessage>().ToList();
+                    if (copies.Count > 0)
+                    {
+                        DeleteCopiesLocked(group.Key, copies, origin: null, push);
+                    }
+                }
+            }
+        }
+
+        MarkDirty();
+        Flush(push);
+        return (own.Pts, own.PtsCount, found.Count);
+    }
+
+    /// <summary>Reads the reader's dialog <paramref name="peerKey"/> up to max_id; then the senders' outboxes, each in turn.</summary>
+    private (int Pts, int PtsCount) ReadCore(WorldUser user, long peerKey, int maxId, ServerSession? origin)
+    {
+        var push = new List<ServerSession>();
+        var date = UnixNow;
+        int readChatSeq;
+        int readTwinMax;
+        PtsEvent read;
+        lock (user.Gate)
+        {
+            var incoming = user.Messages.Where(m => m.PeerKey == peerKey && !m.Out && (maxId <= 0 || m.Id <= maxId)).ToList();
+            var readUpTo = incoming.Count == 0 ? 0 : incoming[^1].Id;
+            if (readUpTo <= user.ReadInboxMaxId.GetValueOrDefault(peerKey))
+            {
+                return (user.Pts, 0);
+            }
+
+            user.ReadInboxMaxId[peerKey] = readUpTo;
+            read = AppendEventLocked(user, new PtsEvent { Kind = PtsEventKind.ReadInbox, PtsCount = 1, Date = date, PeerId = peerKey, MaxId = readUpTo });
+            var users = peerKey > 0 && _usersById.TryGetValue(peerKey, out var peerUser) ? [WorldTl.User(peerUser, user.Id)] : Array.Empty<UserBase>();
+            var chats = peerKey < 0 && _chats.TryGetValue(-peerKey, out var readChat) ? [WorldTl.Chat(readChat, user.Id)] : Array.Empty<ChatBase>();
+            PushLocked(user, EnvelopeLocked(user, ReadInboxUpdate(user, read), users, chats, date, withSeq: origin is null), origin, push);
+            readChatSeq = incoming.Max(m => m.ChatSeq);
+            readTwinMax = incoming.Max(m => m.TwinId);
+        }
+
+        if (peerKey > 0 && peerKey != user.Id && _usersById.TryGetValue(peerKey, out var other))
+        {
+            ReadOutboxLocked(other, user.Id, user, m => m.Id <= readTwinMax, date, push);
+        }
+        else if (peerKey < 0 && _chats.TryGetValue(-peerKey, out var chat))
+        {
+            foreach (var member in Members(chat).Where(m => m != user))
+            {
+                ReadOutboxLocked(member, peerKey, user, m => m.ChatSeq <= readChatSeq, date, push);
+            }
+        }
+
+        MarkDirty();
+        Flush(push);
+        return (read.Pts, 1);
+    }
+
+    /// <summary>The owner's outgoing messages in dialog <paramref name="peerKey"/> matching <paramref name="read"/> are now read.</summary>
+    private void ReadOutboxLocked(WorldUser owner, long peerKey, WorldUser reader, Func<BoxMessage, bool> read, int date, List<ServerSession> push)
+    {
+        lock (owner.Gate)
+        {
+            var upTo = owner.Messages.Where(m => m.PeerKey == peerKey && m.Out && read(m)).Select(m => m.Id).DefaultIfEmpty(0).Max();
+            if (upTo <= owner.ReadOutboxMaxId.GetValueOrDefault(peerKey))
+            {
+                return;
+            }
+
+            owner.ReadOutboxMaxId[peerKey] = upTo;
+            var outbox = AppendEventLocked(owner, new PtsEvent { Kind = PtsEventKind.ReadOutbox, PtsCount = 1, Date = date, PeerId = peerKey, MaxId = upTo });
+            var chats = peerKey < 0 && _chats.TryGetValue(-peerKey, out var chat) ? [WorldTl.Chat(chat, owner.Id)] : Array.Empty<ChatBase>();
+            PushLocked(owner, EnvelopeLocked(owner, ReadOutboxUpdate(outbox), [WorldTl.User(reader, owner.Id)], chats, date, withSeq: true), origin: null, push);
+        }
+    }
+
+    /// <summary>The other copies of a message: the twin in a private chat, every member's copy in a group.</summary>
+    private List<(WorldUser Owner, int Id)> OtherCopies(WorldUser owner, BoxMessage message)
+    {
+        var result = new List<(WorldUser, int)>();
+        if (message.ChatId == 0)
+        {
+            if (message.PeerId != owner.Id && _usersById.TryGetValue(message.PeerId, out var other) && message.TwinId != 0)
+            {
+                result.Add((other, message.TwinId));
+            }
+
+            return result;
+        }
+
+        if (!_chats.TryGetValue(message.ChatId, out var chat))
+        {
+            return result;
+        }
+
+        foreach (var member in Members(chat).Where(m => m != owner))
+        {
+            lock (member.Gate)
+            {
+                if (member.Messages.FindLast(m => m.ChatId == chat.Id && m.ChatSeq == message.ChatSeq) is { } copy)
+                {
+                    result.Add((member, copy.Id));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private UpdatesConstructor EditCopyLocked(WorldUser owner, BoxMessage message, string text, int date, bool withSeq)
     {
         message.Text = text;
         message.EditDate = date;
         var edit = AppendEventLocked(owner, new PtsEvent { Kind = PtsEventKind.EditMessage, PtsCount = 1, Date = date, MessageIds = [message.Id] });
-        return WorldTl.Updates(new UpdateEditMessage { Message = WorldTl.Message(message), Pts = edit.Pts, PtsCount = 1 }, UsersFor(owner, other), date);
+        return EnvelopeLocked(owner, new UpdateEditMessage { Message = WorldTl.Message(message), Pts = edit.Pts, PtsCount = 1 }, MessageUsers(owner, message), MessageChats(owner, message), date, withSeq);
     }
 
     private PtsEvent DeleteCopiesLocked(WorldUser owner, List<BoxMessage> copies, ServerSession? origin, List<ServerSession> push)
     {
         var date = UnixNow;
-        foreach (var copy in copies)
-        {
-            owner.Messages.Remove(copy);
-        }
-
+        var removed = copies.ToHashSet();
+        owner.Messages.RemoveAll(removed.Contains);
         var ids = copies.Select(m => m.Id).ToArray();
         var deleted = AppendEventLocked(owner, new PtsEvent { Kind = PtsEventKind.DeleteMessages, PtsCount = ids.Length, Date = date, MessageIds = ids });
-        PushLocked(owner, WorldTl.Updates(new UpdateDeleteMessages { Messages = ids, Pts = deleted.Pts, PtsCount = ids.Length }, [], date), origin, push);
+        PushLocked(owner, EnvelopeLocked(owner, new UpdateDeleteMessages { Messages = ids, Pts = deleted.Pts, PtsCount = ids.Length }, [], [], date, withSeq: origin is null), origin, push);
         return deleted;
     }
 
@@ -253,7 +436,7 @@ public sealed partial class EmulatorWorld
     {
         Peer = WorldTl.Peer(read.PeerId),
         MaxId = read.MaxId,
-        StillUnreadCount = owner.Messages.Count(m => m.PeerId == read.PeerId && !m.Out && m.Id > read.MaxId),
+        StillUnreadCount = owner.Messages.Count(m => m.PeerKey == read.PeerId && !m.Out && m.Id > read.MaxId),
         Pts = read.Pts,
         PtsCount = read.PtsCount,
     };
@@ -264,9 +447,15 @@ public sealed partial class EmulatorWorld
     private static User[] UsersFor(WorldUser viewer, WorldUser other)
         => viewer == other ? [WorldTl.User(viewer, viewer.Id)] : [WorldTl.User(other, viewer.Id), WorldTl.User(viewer, viewer.Id)];
 
-    private BoxMessage AddMessageLocked(WorldUser owner, long peerId, long fromId, bool isOut, string text, int date)
+    private User[] MessageUsers(WorldUser viewer, BoxMessage message)
+        => UsersLocked([message.PeerId, message.FromId, viewer.Id], viewer.Id);
+
+    private ChatBase[] MessageChats(WorldUser viewer, BoxMessage message)
+        => message.ChatId != 0 && _chats.TryGetValue(message.ChatId, out var chat) ? [WorldTl.Chat(chat, viewer.Id)] : [];
+
+    private BoxMessage AddMessageLocked(WorldUser owner, long peerId, long chatId, long fromId, bool isOut, string text, int date)
     {
-        var message = new BoxMessage { Id = owner.NextMessageId++, PeerId = peerId, FromId = fromId, Out = isOut, Text = text, Date = date };
+        var message = new BoxMessage { Id = owner.NextMessageId++, PeerId = peerId, ChatId = chatId, FromId = fromId, Out = isOut, Text = text, Date = date };
         message.Pts = AppendEventLocked(owner, new PtsEvent { Kind = PtsEventKind.NewMessage, PtsCount = 1, Date = date, MessageIds = [message.Id] }).Pts;
         owner.Messages.Add(message);
         return message;
@@ -308,11 +497,13 @@ public sealed partial class EmulatorWorld
         return null;
     }
 
-    /// <summary>inputPeerSelf or inputPeerUser with the right access_hash; chats and channels are not emulated.</summary>
-    private WorldUser ResolvePeerLocked(WorldUser self, InputPeerBase peer) => peer switch
+    /// <summary>inputPeerSelf, inputPeerUser with the right access_hash, or inputPeerChat of a group the user is in.</summary>
+    private PeerTarget ResolvePeer(WorldUser self, InputPeerBase peer) => peer switch
     {
-        InputPeerSelf => self,
-        InputPeerUser user when _usersById.TryGetValue(user.UserId, out var found) && found.AccessHash == user.AccessHash => found,
+        InputPeerSelf => new PeerTarget(self, null),
+        InputPeerUser user when _usersById.TryGetValue(user.UserId, out var found) && found.AccessHash == user.AccessHash => new PeerTarget(found, null),
+        InputPeerChat chat when _chats.TryGetValue(chat.ChatId, out var group) && group.MemberIds.Contains(self.Id) => new PeerTarget(null, group),
+        InputPeerChat => throw new RpcErrorException(400, "CHAT_ID_INVALID"),
         _ => throw new RpcErrorException(400, "PEER_ID_INVALID"),
     };
 
@@ -329,39 +520,19 @@ public sealed partial class EmulatorWorld
         }
     }
 
-    /// <summary>
-    /// Queues the updates for every live session of the user's authorized auth keys, on every DC, except the calling
-    /// session; <see cref="Flush"/> sends them once the lock is released. Queuing under the lock keeps each session's
-    /// updates in pts order.
-    /// </summary>
-    private void PushLocked(WorldUser user, UpdatesBase updates, ServerSession? origin, List<ServerSession> push)
+    private static void CheckControlText(string text)
     {
-        byte[]? body = null;
-        foreach (var key in AuthorizedKeysLocked(user.Id))
+        try
         {
-            foreach (var session in key.Sessions.Values)
-            {
-                if (session == origin || session.Connection is null)
-                {
-                    continue;
-                }
-
-                body ??= TlSerializer.ToArray(updates);
-                session.Enqueue(new OutgoingMessage(body, ContentRelated: true, IsResponse: false));
-                push.Add(session);
-            }
+            ValidateText(text);
+        }
+        catch (RpcErrorException ex)
+        {
+            throw new EmulatorWorldException(EmulatorWorldError.Invalid, $"text: {ex.ErrorMessage} (1 to {MessageLengthMax} characters).");
         }
     }
 
-    private static void Flush(List<ServerSession> sessions)
-    {
-        foreach (var session in sessions.Distinct())
-        {
-            _ = session.Connection?.SendQueuedAsync(session);
-        }
-    }
-
-    private static EmulatorMessage Describe(WorldUser owner, BoxMessage message) => new(
+    private EmulatorMessage Describe(WorldUser owner, BoxMessage message) => new(
         message.Id,
         owner.Id,
         message.PeerId,
@@ -370,5 +541,12 @@ public sealed partial class EmulatorWorld
         message.Text,
         DateTimeOffset.FromUnixTimeSeconds(message.Date),
         message.EditDate is { } edited ? DateTimeOffset.FromUnixTimeSeconds(edited) : null,
-        message.Pts);
+        message.Pts,
+        message.ChatId == 0 ? null : message.ChatId);
+
+    /// <summary>A resolved input peer: a user (private chat) or a basic group.</summary>
+    private readonly record struct PeerTarget(WorldUser? User, WorldChat? Chat)
+    {
+        public long Key => Chat is { } chat ? -chat.Id : User!.Id;
+    }
 }

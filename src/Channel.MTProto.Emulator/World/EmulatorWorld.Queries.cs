@@ -8,24 +8,30 @@ public sealed partial class EmulatorWorld
 {
     internal Tl.Api.Updates.State GetState(long userId)
     {
-        lock (_lock)
+        var user = _usersById[userId];
+        lock (user.Gate)
         {
-            var user = _usersById[userId];
             return new Tl.Api.Updates.State { Pts = user.Pts, Qts = 0, Date = UnixNow, Seq = user.Seq, UnreadCount = UnreadCountLocked(user) };
         }
     }
 
     /// <summary>
-    /// updates.getDifference from the client's pts: differenceEmpty when up to date; differenceTooLong when the gap
-    /// exceeds pts_total_limit; otherwise the events after pts (new messages as messages, the rest as updates),
-    /// at most <see cref="WorldOptions.DifferenceSliceSize"/> events per answer (differenceSlice with the state
-    /// reached).
+    /// updates.getDifference from the client's pts: differenceTooLong when forced (<see cref="ForceDifferenceTooLong"/>)
+    /// or when the gap exceeds pts_total_limit; differenceEmpty when up to date; otherwise the events after pts (new
+    /// messages as messages, the rest as updates), at most <see cref="WorldOptions.DifferenceSliceSize"/> events per
+    /// answer (differenceSlice with the state reached). qts is always 0: no secret chats or bots.
     /// </summary>
     internal Tl.Api.Updates.DifferenceBase GetDifference(long userId, int pts, int? ptsTotalLimit)
     {
-        lock (_lock)
+        var user = _usersById[userId];
+        lock (user.Gate)
         {
-            var user = _usersById[userId];
+            if (user.DifferenceTooLongPending)
+            {
+                user.DifferenceTooLongPending = false;
+                return new Tl.Api.Updates.DifferenceTooLong { Pts = user.Pts };
+            }
+
             if (pts >= user.Pts)
             {
                 return new Tl.Api.Updates.DifferenceEmpty { Date = UnixNow, Seq = user.Seq };
@@ -36,34 +42,35 @@ public sealed partial class EmulatorWorld
                 return new Tl.Api.Updates.DifferenceTooLong { Pts = user.Pts };
             }
 
-            var first = user.Events.FindIndex(e => e.Pts > pts);
+            var first = FirstEventAfter(user.Events, pts);
             var count = Math.Min(user.Events.Count - first, Math.Max(1, _options.DifferenceSliceSize));
             var events = user.Events.GetRange(first, count);
             var messages = new List<MessageBase>();
             var updates = new List<UpdateBase>();
             var peers = new HashSet<long> { user.Id };
+            var chats = new HashSet<long>();
             foreach (var ptsEvent in events)
             {
                 switch (ptsEvent.Kind)
                 {
                     case PtsEventKind.NewMessage when FindMessage(user, ptsEvent.MessageIds[0]) is { } message:
                         messages.Add(WorldTl.Message(message));
-                        peers.Add(message.PeerId);
+                        NotePeers(message, peers, chats);
                         break;
                     case PtsEventKind.EditMessage when FindMessage(user, ptsEvent.MessageIds[0]) is { } edited:
                         updates.Add(new UpdateEditMessage { Message = WorldTl.Message(edited), Pts = ptsEvent.Pts, PtsCount = ptsEvent.PtsCount });
-                        peers.Add(edited.PeerId);
+                        NotePeers(edited, peers, chats);
                         break;
                     case PtsEventKind.DeleteMessages:
                         updates.Add(new UpdateDeleteMessages { Messages = ptsEvent.MessageIds, Pts = ptsEvent.Pts, PtsCount = ptsEvent.PtsCount });
                         break;
                     case PtsEventKind.ReadInbox:
                         updates.Add(ReadInboxUpdate(user, ptsEvent));
-                        peers.Add(ptsEvent.PeerId);
+                        NotePeerKey(ptsEvent.PeerId, peers, chats);
                         break;
                     case PtsEventKind.ReadOutbox:
                         updates.Add(ReadOutboxUpdate(ptsEvent));
-                        peers.Add(ptsEvent.PeerId);
+                        NotePeerKey(ptsEvent.PeerId, peers, chats);
                         break;
                     default:
                         break; // a message created and since deleted: its deletion follows in the difference
@@ -71,6 +78,7 @@ public sealed partial class EmulatorWorld
             }
 
             var users = UsersLocked(peers, user.Id);
+            var chatList = ChatsFor(chats, user.Id);
             if (first + count < user.Events.Count)
             {
                 var reached = events[^1];
@@ -79,7 +87,7 @@ public sealed partial class EmulatorWorld
                     NewMessages = messages,
                     NewEncryptedMessages = [],
                     OtherUpdates = updates,
-                    Chats = [],
+                    Chats = chatList,
                     Users = users,
                     IntermediateState = new Tl.Api.Updates.State { Pts = reached.Pts, Qts = 0, Date = reached.Date, Seq = user.Seq, UnreadCount = UnreadCountLocked(user) },
                 };
@@ -90,17 +98,57 @@ public sealed partial class EmulatorWorld
                 NewMessages = messages,
                 NewEncryptedMessages = [],
                 OtherUpdates = updates,
-                Chats = [],
+                Chats = chatList,
                 Users = users,
                 State = new Tl.Api.Updates.State { Pts = user.Pts, Qts = 0, Date = UnixNow, Seq = user.Seq, UnreadCount = UnreadCountLocked(user) },
             };
         }
     }
 
+    /// <summary>Events are in pts order: a binary search for the first one after <paramref name="pts"/>.</summary>
+    private static int FirstEventAfter(List<PtsEvent> events, int pts)
+    {
+        int low = 0, high = events.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (events[middle].Pts > pts)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        return low;
+    }
+
+    private static void NotePeers(BoxMessage message, HashSet<long> peers, HashSet<long> chats)
+    {
+        peers.Add(message.FromId);
+        NotePeerKey(message.PeerKey, peers, chats);
+    }
+
+    private static void NotePeerKey(long peerKey, HashSet<long> peers, HashSet<long> chats)
+    {
+        if (peerKey < 0)
+        {
+            chats.Add(-peerKey);
+        }
+        else
+        {
+            peers.Add(peerKey);
+        }
+    }
+
+    private ChatBase[] ChatsFor(IEnumerable<long> chatIds, long viewerId)
+        => chatIds.Distinct().Select(id => _chats.TryGetValue(id, out var chat) ? WorldTl.Chat(chat, viewerId) : null).OfType<ChatBase>().ToArray();
+
     /// <summary>users.getUsers: unknown users and wrong access hashes are left out, as Telegram does.</summary>
     internal List<UserBase> GetUsers(long userId, IReadOnlyList<InputUserBase> ids)
     {
-        lock (_lock)
         {
             var self = _usersById[userId];
             var users = new List<UserBase>(ids.Count);
@@ -118,7 +166,6 @@ public sealed partial class EmulatorWorld
 
     internal Tl.Api.Users.UserFull GetFullUser(long userId, InputUserBase id)
     {
-        lock (_lock)
         {
             var self = _usersById[userId];
             var user = TryResolveInputUserLocked(self, id) ?? throw new RpcErrorException(400, "USER_ID_INVALID");
@@ -139,7 +186,6 @@ public sealed partial class EmulatorWorld
             throw new RpcErrorException(400, "USERNAME_INVALID");
         }
 
-        lock (_lock)
         {
             return _usersByUsername.TryGetValue(name, out var user) ? Resolved(user, userId) : throw new RpcErrorException(400, "USERNAME_NOT_OCCUPIED");
         }
@@ -148,7 +194,6 @@ public sealed partial class EmulatorWorld
     internal Tl.Api.Contacts.ResolvedPeer ResolvePhone(long userId, string phone)
     {
         var digits = NormalizePhone(phone) ?? throw new RpcErrorException(400, "PHONE_NUMBER_INVALID");
-        lock (_lock)
         {
             return _usersByPhone.TryGetValue(digits, out var user) ? Resolved(user, userId) : throw new RpcErrorException(400, "PHONE_NOT_OCCUPIED");
         }
@@ -157,10 +202,10 @@ public sealed partial class EmulatorWorld
     /// <summary>The emulator keeps no address books: a user's contacts are the users they have a chat with.</summary>
     internal Tl.Api.Contacts.ContactsConstructor GetContacts(long userId)
     {
-        lock (_lock)
+        var self = _usersById[userId];
+        lock (self.Gate)
         {
-            var self = _usersById[userId];
-            var peers = self.Messages.Select(m => m.PeerId).Where(id => id != self.Id).Distinct().ToList();
+            var peers = self.Messages.Where(m => m.ChatId == 0).Select(m => m.PeerId).Where(id => id != self.Id).Distinct().ToList();
             return new Tl.Api.Contacts.ContactsConstructor
             {
                 Contacts = peers.Select(id => new Contact { UserId = id, Mutual = true }).ToArray(),
@@ -170,63 +215,95 @@ public sealed partial class EmulatorWorld
         }
     }
 
-    /// <summary>messages.getDialogs: one dialog per chat partner, newest first, paged by offset_id / offset_date.</summary>
+    /// <summary>
+    /// messages.getDialogs: one dialog per private chat or group, ordered by top message (newest first), paged by
+    /// offset_id (the top message of the last dialog seen) or, without it, offset_date.
+    /// </summary>
     internal Tl.Api.Messages.DialogsBase GetDialogs(long userId, int offsetDate, int offsetId, int limit)
     {
-        lock (_lock)
+        var self = _usersById[userId];
+        lock (self.Gate)
         {
-            var self = _usersById[userId];
-            var all = self.Messages.GroupBy(m => m.PeerId).Select(chat => chat.MaxBy(m => m.Id)!).OrderByDescending(m => m.Id).ToList();
+            var tops = new Dictionary<long, BoxMessage>();
+            var unread = new Dictionary<long, int>();
+            foreach (var message in self.Messages)
+            {
+                tops[message.PeerKey] = message; // ids ascend: the last one seen is the top message
+                if (!message.Out && message.Id > self.ReadInboxMaxId.GetValueOrDefault(message.PeerKey))
+                {
+                    unread[message.PeerKey] = unread.GetValueOrDefault(message.PeerKey) + 1;
+                }
+            }
+
+            var all = tops.Values.OrderByDescending(m => m.Id).ToList();
             var page = all
                 .Where(top => (offsetId <= 0 || top.Id < offsetId) && (offsetId > 0 || offsetDate <= 0 || top.Date < offsetDate))
                 .Take(PageSize(limit))
                 .ToList();
             var dialogs = page.Select(top => (DialogBase)new Dialog
             {
-                Peer = WorldTl.Peer(top.PeerId),
+                Peer = WorldTl.Peer(top.PeerKey),
                 TopMessage = top.Id,
-                ReadInboxMaxId = self.ReadInboxMaxId.GetValueOrDefault(top.PeerId),
-                ReadOutboxMaxId = self.ReadOutboxMaxId.GetValueOrDefault(top.PeerId),
-                UnreadCount = self.Messages.Count(m => m.PeerId == top.PeerId && !m.Out && m.Id > self.ReadInboxMaxId.GetValueOrDefault(top.PeerId)),
+                ReadInboxMaxId = self.ReadInboxMaxId.GetValueOrDefault(top.PeerKey),
+                ReadOutboxMaxId = self.ReadOutboxMaxId.GetValueOrDefault(top.PeerKey),
+                UnreadCount = unread.GetValueOrDefault(top.PeerKey),
                 NotifySettings = new PeerNotifySettings(),
             }).ToArray();
             var messages = page.Select(m => (MessageBase)WorldTl.Message(m)).ToArray();
-            var users = UsersLocked(page.Select(m => m.PeerId).Append(self.Id), self.Id);
+            var peers = new HashSet<long> { self.Id };
+            var chats = new HashSet<long>();
+            foreach (var top in page)
+            {
+                NotePeers(top, peers, chats);
+            }
+
+            var users = UsersLocked(peers, self.Id);
+            var chatList = ChatsFor(chats, self.Id);
             return page.Count == all.Count
-                ? new Tl.Api.Messages.Dialogs { DialogsValue = dialogs, Messages = messages, Chats = [], Users = users }
-                : new Tl.Api.Messages.DialogsSlice { Count = all.Count, Dialogs = dialogs, Messages = messages, Chats = [], Users = users };
+                ? new Tl.Api.Messages.Dialogs { DialogsValue = dialogs, Messages = messages, Chats = chatList, Users = users }
+                : new Tl.Api.Messages.DialogsSlice { Count = all.Count, Dialogs = dialogs, Messages = messages, Chats = chatList, Users = users };
         }
     }
 
     /// <summary>
-    /// messages.getHistory, newest first: start below offset_id (or at offset_date), shift by add_offset, take limit,
-    /// keep ids inside (min_id, max_id).
+    /// messages.getHistory, newest first, as Telegram pages it: start below offset_id (or before offset_date), shift
+    /// by add_offset (negative: newer messages), take limit, keep ids inside (min_id, max_id). Works for private chats
+    /// and basic groups.
     /// </summary>
     internal Tl.Api.Messages.MessagesBase GetHistory(long userId, InputPeerBase peer, int offsetId, int offsetDate, int addOffset, int limit, int maxId, int minId)
     {
-        lock (_lock)
+        var self = _usersById[userId];
+        var target = ResolvePeer(self, peer);
+        lock (self.Gate)
         {
-            var self = _usersById[userId];
-            var other = ResolvePeerLocked(self, peer);
-            var chat = self.Messages.Where(m => m.PeerId == other.Id).Reverse().ToList();
+            var chat = self.Messages.Where(m => m.PeerKey == target.Key).Reverse().ToList();
             var start = offsetId > 0 ? chat.FindIndex(m => m.Id < offsetId)
                 : offsetDate > 0 ? chat.FindIndex(m => m.Date < offsetDate)
                 : 0;
             start = start < 0 ? chat.Count : start;
             start = Math.Max(0, start + addOffset);
-            var page = chat.Skip(start).Take(PageSize(limit))
+            var selected = chat.Skip(start).Take(PageSize(limit))
                 .Where(m => (maxId <= 0 || m.Id < maxId) && (minId <= 0 || m.Id > minId))
-                .Select(m => (MessageBase)WorldTl.Message(m))
-                .ToArray();
-            var users = UsersFor(self, other);
+                .ToList();
+            var page = selected.Select(m => (MessageBase)WorldTl.Message(m)).ToArray();
+            var peers = new HashSet<long> { self.Id };
+            var chats = new HashSet<long>();
+            NotePeerKey(target.Key, peers, chats);
+            foreach (var message in selected)
+            {
+                peers.Add(message.FromId);
+            }
+
+            var users = UsersLocked(peers, self.Id);
+            var chatList = ChatsFor(chats, self.Id);
             return page.Length == chat.Count
-                ? new Tl.Api.Messages.MessagesConstructor { Messages = page, Chats = [], Users = users }
-                : new Tl.Api.Messages.MessagesSlice { Count = chat.Count, Messages = page, Chats = [], Users = users };
+                ? new Tl.Api.Messages.MessagesConstructor { Messages = page, Chats = chatList, Users = users }
+                : new Tl.Api.Messages.MessagesSlice { Count = chat.Count, Messages = page, Chats = chatList, Users = users };
         }
     }
 
     private static Tl.Api.Contacts.ResolvedPeer Resolved(WorldUser user, long viewerId)
-        => new() { Peer = WorldTl.Peer(user.Id), Chats = [], Users = [WorldTl.User(user, viewerId)] };
+        => new() { Peer = new PeerUser { UserId = user.Id }, Chats = [], Users = [WorldTl.User(user, viewerId)] };
 
     private WorldUser? TryResolveInputUserLocked(WorldUser self, InputUserBase id) => id switch
     {
@@ -242,5 +319,5 @@ public sealed partial class EmulatorWorld
     private static int PageSize(int limit) => limit is > 0 and < 100 ? limit : 100;
 
     private static int UnreadCountLocked(WorldUser user)
-        => user.Messages.Count(m => !m.Out && m.Id > user.ReadInboxMaxId.GetValueOrDefault(m.PeerId));
+        => user.Messages.Count(m => !m.Out && m.Id > user.ReadInboxMaxId.GetValueOrDefault(m.PeerKey));
 }

@@ -43,11 +43,12 @@ public sealed partial class EmulatorWorld
             return;
         }
 
+        Interlocked.Exchange(ref _saveTimer, null)?.Dispose();
         byte[] json;
-        lock (_lock)
+        using (new UserLocks(_usersById.Values))
         {
-            Interlocked.Exchange(ref _saveTimer, null)?.Dispose();
-            json = JsonSerializer.SerializeToUtf8Bytes(new WorldSnapshot { Users = [.. _usersById.Values] }, WorldJsonContext.Default.WorldSnapshot);
+            // Every Gate held: one consistent picture of all boxes (saving is rare; messaging waits that long).
+            json = JsonSerializer.SerializeToUtf8Bytes(new WorldSnapshot { Users = [.. _usersById.Values], Chats = [.. _chats.Values] }, WorldJsonContext.Default.WorldSnapshot);
         }
 
         lock (_saveLock)
@@ -58,14 +59,17 @@ public sealed partial class EmulatorWorld
         }
     }
 
-    private void MarkDirtyLocked()
+    private void MarkDirty()
     {
-        if (_options.StatePath is null || _saveTimer is not null)
+        if (_options.StatePath is null || Volatile.Read(ref _saveTimer) is not null)
         {
             return;
         }
 
-        _saveTimer = Time.CreateTimer(static state => ((EmulatorWorld)state!).SaveStateQuietly(), this, _options.StateSaveDelay, Timeout.InfiniteTimeSpan);
+        lock (_saveLock)
+        {
+            _saveTimer ??= Time.CreateTimer(static state => ((EmulatorWorld)state!).SaveStateQuietly(), this, _options.StateSaveDelay, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private void SaveStateQuietly()

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -9,8 +10,10 @@ namespace Channel.MTProto.Emulator.World;
 /// <summary>
 /// The emulator's one world, shared by every DC listener: users keyed by phone, their private message boxes with
 /// per-user pts, login codes, 2FA verifiers, injected flood waits. The RPC handlers and the control API both work
-/// through it; tests use the public members in-process (<c>emulator.World</c>). One lock guards everything: the
-/// emulator serves tests, and a single order of events is what makes pts consistent across users.
+/// through it; tests use the public members in-process (<c>emulator.World</c>). The directories are concurrent
+/// dictionaries; each user's box (pts, seq, messages, pushes) has its own lock, so messaging between different users
+/// never waits on one global lock. <c>_lock</c> only serializes the rare writers: user creation, login codes, 2FA,
+/// injected errors.
 /// </summary>
 public sealed partial class EmulatorWorld
 {
@@ -21,10 +24,11 @@ public sealed partial class EmulatorWorld
     private readonly Lock _lock = new();
     private readonly TelegramEmulator _emulator;
     private readonly WorldOptions _options;
-    private readonly Dictionary<long, WorldUser> _usersById = [];
-    private readonly Dictionary<string, WorldUser> _usersByPhone = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, WorldUser> _usersByUsername = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<long, WorldUser> _usersById = new();
+    private readonly ConcurrentDictionary<string, WorldUser> _usersByPhone = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WorldUser> _usersByUsername = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<InjectedError> _injectedErrors = [];
+    private int _injectedErrorCount;
 
     internal EmulatorWorld(TelegramEmulator emulator, WorldOptions options, WorldSnapshot? snapshot)
     {
@@ -33,6 +37,11 @@ public sealed partial class EmulatorWorld
         foreach (var user in snapshot?.Users ?? [])
         {
             Index(user);
+        }
+
+        foreach (var chat in snapshot?.Chats ?? [])
+        {
+            _chats[chat.Id] = chat;
         }
     }
 
@@ -88,32 +97,21 @@ public sealed partial class EmulatorWorld
 
     /// <summary>Finds a user by id, phone (digits, '+' allowed) or username ('@' allowed); null if unknown.</summary>
     public EmulatorUser? FindUser(string reference)
-    {
-        lock (_lock)
-        {
-            return TryResolveLocked(reference, out var user) ? Describe(user) : null;
-        }
-    }
+        => TryResolve(reference, out var user) ? Describe(user) : null;
 
     /// <summary>Like <see cref="FindUser"/>, but an unknown reference throws <see cref="EmulatorWorldException"/>.</summary>
     public EmulatorUser GetUser(string reference)
         => FindUser(reference) ?? throw NotFound(reference);
 
     /// <summary>All users, in creation order of their ids' dictionary.</summary>
-    public IReadOnlyList<EmulatorUser> Users()
-    {
-        lock (_lock)
-        {
-            return _usersById.Values.Select(Describe).ToArray();
-        }
-    }
+    public IReadOnlyList<EmulatorUser> Users() => _usersById.Values.Select(Describe).ToArray();
 
     /// <summary>The user's update state (what updates.getState answers).</summary>
     public EmulatorUpdateState GetUpdateState(string reference)
     {
-        lock (_lock)
+        var user = Resolve(reference);
+        lock (user.Gate)
         {
-            var user = ResolveLocked(reference);
             return new EmulatorUpdateState(user.Pts, 0, user.Seq, UnreadCountLocked(user));
         }
     }
@@ -147,14 +145,21 @@ public sealed partial class EmulatorWorld
 
         lock (_lock)
         {
-            var phone = user is null ? null : ResolveLocked(user).Phone;
+            var phone = user is null ? null : Resolve(user).Phone;
             _injectedErrors.Add(new InjectedError(method.Trim(), code, error, phone) { Remaining = count });
+            Volatile.Write(ref _injectedErrorCount, _injectedErrors.Count);
         }
     }
 
     /// <summary>Throws the first injected error that matches this call (and counts it down).</summary>
     internal void ThrowInjectedError(string method, string? phone)
     {
+        // Every RPC passes here: without rules it must not take the lock.
+        if (Volatile.Read(ref _injectedErrorCount) == 0)
+        {
+            return;
+        }
+
         lock (_lock)
         {
             var index = _injectedErrors.FindIndex(rule => string.Equals(rule.Method, method, StringComparison.OrdinalIgnoreCase)
@@ -168,6 +173,7 @@ public sealed partial class EmulatorWorld
             if (--rule.Remaining == 0)
             {
                 _injectedErrors.RemoveAt(index);
+                Volatile.Write(ref _injectedErrorCount, _injectedErrors.Count);
             }
 
             throw new RpcErrorException(rule.Code, rule.Error);
@@ -181,11 +187,11 @@ public sealed partial class EmulatorWorld
     private static string Redact(string reference)
         => reference.Length > 4 && reference.Count(char.IsDigit) >= 5 ? "…" + reference[^4..] : reference;
 
-    private WorldUser ResolveLocked(string reference)
-        => TryResolveLocked(reference, out var user) ? user : throw NotFound(reference);
+    private WorldUser Resolve(string reference)
+        => TryResolve(reference, out var user) ? user : throw NotFound(reference);
 
     /// <summary>"@name" → username; "+digits" → phone; digits → phone if one matches, else id; otherwise username.</summary>
-    private bool TryResolveLocked(string reference, [NotNullWhen(true)] out WorldUser? user)
+    private bool TryResolve(string reference, [NotNullWhen(true)] out WorldUser? user)
     {
         user = null;
         if (string.IsNullOrWhiteSpace(reference))
@@ -233,7 +239,7 @@ public sealed partial class EmulatorWorld
             DcId = dcId,
         };
         Index(user);
-        MarkDirtyLocked();
+        MarkDirty();
         return user;
     }
 

@@ -28,7 +28,8 @@ public sealed record EmulatorUser(
 
 /// <summary>One copy of a private message, in the box of <paramref name="OwnerId"/>.</summary>
 /// <param name="Id">The message id in the owner's box (private-chat ids are per user).</param>
-/// <param name="PeerId">The other user of the chat.</param>
+/// <param name="PeerId">The other user of a private chat (0 in a group).</param>
+/// <param name="ChatId">The basic group, null for a private chat.</param>
 /// <param name="Out">True for the sender's copy.</param>
 public sealed record EmulatorMessage(
     int Id,
@@ -39,7 +40,17 @@ public sealed record EmulatorMessage(
     string Text,
     DateTimeOffset Date,
     DateTimeOffset? EditDate,
-    int Pts);
+    int Pts,
+    long? ChatId = null);
+
+/// <summary>A message sent to a basic group: the sender's copy and every other member's.</summary>
+public sealed record SentChatMessage(EmulatorMessage Sent, IReadOnlyList<EmulatorMessage> Received);
+
+/// <summary>A basic group (<paramref name="Kind"/> "group").</summary>
+public sealed record EmulatorChat(long Id, string Kind, string Title, long CreatorId, IReadOnlyList<long> MemberIds, DateTimeOffset Date);
+
+/// <summary>One live authorized connection of a user and the sessions it carries.</summary>
+public sealed record EmulatorConnection(long ConnectionId, int DcId, long AuthKeyId, IReadOnlyList<long> SessionIds, int? Layer, string? DeviceModel, string? AppVersion);
 
 /// <summary>Both copies of a message sent through the world API.</summary>
 public sealed record SentMessage(EmulatorMessage Sent, EmulatorMessage? Received);
@@ -59,3 +70,11 @@ public enum EmulatorWorldError
     NotFound,
     Conflict,
 }
+
+/// <summary>A bulk send: <paramref name="Count"/> messages from <paramref name="From"/> (round robin) to account
+/// <paramref name="To"/> or to group <paramref name="ChatId"/> (exactly one), texts "<paramref name="Text"/> 0", "… 1", …;
+/// <paramref name="RatePerSecond"/> 0 sends as fast as possible.</summary>
+public sealed record BulkSendRequest(IReadOnlyList<string> From, string? To, long? ChatId, int Count, double RatePerSecond = 0, string Text = "bulk");
+
+/// <summary>Where a bulk send stands.</summary>
+public sealed record BulkSendProgress(string Id, int Requested, int Sent, bool Completed, string? Error, TimeSpan Elapsed, double MessagesPerSecond);

@@ -1,7 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Channel.MTProto.Emulator.World;
 
-// The world's mutable records. They are guarded by EmulatorWorld's lock and serialized as-is to the state file,
-// hence plain get/set properties.
+// The world's mutable records. A user's box is guarded by that user's Gate (per-user locking: no global lock on the
+// message path); the records are serialized as-is to the state file, hence plain get/set properties.
 
 /// <summary>One account: identity, optional 2FA verifier, and its private message box with pts bookkeeping.</summary>
 internal sealed class WorldUser
@@ -27,9 +29,23 @@ internal sealed class WorldUser
     /// <summary>The user's common-box pts: the pts of the last event in <see cref="Events"/>.</summary>
     public int Pts { get; set; }
 
-    /// <summary>The common-box seq. Every update the emulator produces carries pts, so envelopes go out with seq 0
-    /// (as Telegram does for pts updates) and this stays at its value; it is here for updates.state.</summary>
+    /// <summary>The account's seq: each <c>updates</c> envelope every session of the account receives takes the next
+    /// value (short updates carry none).</summary>
     public int Seq { get; set; }
+
+    /// <summary>Guards this user's box, pts, seq and pushes (per-user locking).</summary>
+    [JsonIgnore]
+    public Lock Gate { get; } = new();
+
+    /// <summary>Set by <c>ForceDifferenceTooLong</c>: the next updates.getDifference answers differenceTooLong.</summary>
+    [JsonIgnore]
+    public bool DifferenceTooLongPending { get; set; }
+
+    /// <summary>Users this account has exchanged private messages with: their messages come as updateShortMessage.</summary>
+    public HashSet<long> KnownPeers { get; set; } = [];
+
+    /// <summary>Per basic group: the senders whose messages this account has had there (updateShortChatMessage).</summary>
+    public Dictionary<long, HashSet<long>> ChatSenders { get; set; } = [];
 
     /// <summary>Private-chat message ids are per user, as in Telegram: each side of a chat has its own copy.</summary>
     public int NextMessageId { get; set; } = 1;
@@ -43,10 +59,10 @@ internal sealed class WorldUser
     /// <summary>random_id of each message this user sent → its id in this box (sendMessage idempotency).</summary>
     public Dictionary<long, int> SentRandomIds { get; set; } = [];
 
-    /// <summary>Per peer: the highest incoming message id this user has read.</summary>
+    /// <summary>Per peer key (user id, or −chat id): the highest incoming message id this user has read.</summary>
     public Dictionary<long, int> ReadInboxMaxId { get; set; } = [];
 
-    /// <summary>Per peer: the highest outgoing message id the peer has read.</summary>
+    /// <summary>Per peer key: the highest outgoing message id the peer (some member, in a group) has read.</summary>
     public Dictionary<long, int> ReadOutboxMaxId { get; set; } = [];
 }
 
@@ -62,13 +78,23 @@ internal sealed class WorldPassword
     public string? Hint { get; set; }
 }
 
-/// <summary>One copy of a private message in its owner's box.</summary>
+/// <summary>One copy of a message (private or basic group) in its owner's box.</summary>
 internal sealed class BoxMessage
 {
     public int Id { get; set; }
 
-    /// <summary>The other user of the chat (the owner for Saved Messages).</summary>
+    /// <summary>Private chats: the other user (the owner for Saved Messages); 0 in a basic group.</summary>
     public long PeerId { get; set; }
+
+    /// <summary>The basic group the message is in, 0 for a private chat.</summary>
+    public long ChatId { get; set; }
+
+    /// <summary>Basic groups: the message's number in the chat, the same in every member's copy (links the copies).</summary>
+    public int ChatSeq { get; set; }
+
+    /// <summary>The dialog this message belongs to: the peer user id, or −chat id for a basic group.</summary>
+    [JsonIgnore]
+    public long PeerKey => ChatId != 0 ? -ChatId : PeerId;
 
     public long FromId { get; set; }
 
@@ -110,7 +136,7 @@ internal sealed class PtsEvent
     /// <summary>The message (new/edit) or messages (delete) concerned, as ids in the owner's box.</summary>
     public int[] MessageIds { get; set; } = [];
 
-    /// <summary>The chat peer (read events).</summary>
+    /// <summary>The chat's peer key (read events): user id, or −chat id.</summary>
     public long PeerId { get; set; }
 
     /// <summary>read events: max_id in the owner's box.</summary>
@@ -123,4 +149,23 @@ internal sealed class WorldSnapshot
     public int Version { get; set; } = 1;
 
     public List<WorldUser> Users { get; set; } = [];
+
+    public List<WorldChat> Chats { get; set; } = [];
+}
+
+/// <summary>A basic group: members are fixed at creation (the emulator has no add/kick yet).</summary>
+internal sealed class WorldChat
+{
+    public long Id { get; set; }
+
+    public string Title { get; set; } = string.Empty;
+
+    public long CreatorId { get; set; }
+
+    public List<long> MemberIds { get; set; } = [];
+
+    public int Date { get; set; }
+
+    /// <summary>The last ChatSeq given to a message; moved while every member's Gate is held.</summary>
+    public int LastSeq { get; set; }
 }

@@ -17,20 +17,28 @@ internal static class WorldTl
         Status = new UserStatusRecently(),
     };
 
-    public static PeerUser Peer(long userId) => new() { UserId = userId };
+    /// <summary>A peer from a peer key: a user id, or −chat id for a basic group.</summary>
+    public static PeerBase Peer(long peerKey) => peerKey < 0 ? new PeerChat { ChatId = -peerKey } : new PeerUser { UserId = peerKey };
+
+    public static Chat Chat(WorldChat chat, long viewerId) => new()
+    {
+        Creator = chat.CreatorId == viewerId,
+        Id = chat.Id,
+        Title = chat.Title,
+        Photo = new ChatPhotoEmpty(),
+        ParticipantsCount = chat.MemberIds.Count,
+        Date = chat.Date,
+        Version = 1,
+    };
 
     public static Message Message(BoxMessage message) => new()
     {
         Out = message.Out,
         Id = message.Id,
-        FromId = Peer(message.FromId),
-        PeerId = Peer(message.PeerId),
+        FromId = new PeerUser { UserId = message.FromId },
+        PeerId = Peer(message.PeerKey),
         Date = message.Date,
         MessageValue = message.Text,
         EditDate = message.EditDate,
     };
-
-    /// <summary>An updates envelope (seq 0: every update here carries its own pts).</summary>
-    public static UpdatesConstructor Updates(UpdateBase update, IReadOnlyList<UserBase> users, int date)
-        => new() { Updates = [update], Users = users, Chats = [], Date = date, Seq = 0 };
 }
