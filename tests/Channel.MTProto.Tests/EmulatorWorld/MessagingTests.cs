@@ -65,14 +65,23 @@ public sealed class MessagingTests
 
         for (var i = 0; i < 20; i++)
         {
-            var updates = Assert.IsType<UpdatesConstructor>(await bob.Updates.ReadAsync(Ct));
-            var update = Assert.IsType<UpdateNewMessage>(Assert.Single(updates.Updates));
-            var message = Assert.IsType<Message>(update.Message);
-            Assert.Equal((start.Pts + i + 1, 1), (update.Pts, update.PtsCount));
-            Assert.Equal($"m{i}", message.MessageValue);
-            Assert.False(message.Out);
-            Assert.Equal(aliceUser.Id, Assert.IsType<PeerUser>(message.PeerId).UserId);
-            Assert.Contains(updates.Users, u => u is User { Id: var id, AccessHash: not null } && id == aliceUser.Id);
+            var pushed = await bob.Updates.ReadAsync(Ct);
+            if (i == 0)
+            {
+                // First contact: the full form, with the sender's user (access hash) and the account's next seq.
+                var updates = Assert.IsType<UpdatesConstructor>(pushed);
+                var update = Assert.IsType<UpdateNewMessage>(Assert.Single(updates.Updates));
+                var message = Assert.IsType<Message>(update.Message);
+                Assert.Equal((start.Pts + 1, 1, start.Seq + 1), (update.Pts, update.PtsCount, updates.Seq));
+                Assert.Equal(("m0", false, aliceUser.Id), (message.MessageValue, message.Out, Assert.IsType<PeerUser>(message.PeerId).UserId));
+                Assert.Contains(updates.Users, u => u is User { Id: var id, AccessHash: not null } && id == aliceUser.Id);
+            }
+            else
+            {
+                // Known to each other now: updateShortMessage, as Telegram sends it.
+                var shortMessage = Assert.IsType<UpdateShortMessage>(pushed);
+                Assert.Equal((start.Pts + i + 1, 1, $"m{i}", false, aliceUser.Id), (shortMessage.Pts, shortMessage.PtsCount, shortMessage.Message, shortMessage.Out, shortMessage.UserId));
+            }
         }
     }
 
@@ -99,11 +108,14 @@ public sealed class MessagingTests
         var perSender = new Dictionary<long, List<int>>();
         for (var pts = 1; pts <= 300; pts++)
         {
-            var update = (UpdateNewMessage)((UpdatesConstructor)await bob.Updates.ReadAsync(Ct)).Updates[0];
-            Assert.Equal(pts, update.Pts);
-            var message = (Message)update.Message;
-            var sequence = int.Parse(message.MessageValue.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
-            var from = ((PeerUser)message.FromId!).UserId;
+            var (updatePts, text, from) = await bob.Updates.ReadAsync(Ct) switch
+            {
+                UpdatesConstructor { Updates: [UpdateNewMessage { Message: Message m } u] } => (u.Pts, m.MessageValue, ((PeerUser)m.FromId!).UserId),
+                UpdateShortMessage s => (s.Pts, s.Message, s.UserId),
+                var other => throw new Xunit.Sdk.XunitException($"unexpected {other}"),
+            };
+            Assert.Equal(pts, updatePts);
+            var sequence = int.Parse(text.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
             (perSender.TryGetValue(from, out var list) ? list : perSender[from] = []).Add(sequence);
         }
 

@@ -93,7 +93,7 @@ public sealed class WorldStateTests
         Assert.Equal((2, false, 2), (sent.Received!.Id, sent.Received.Out, sent.Received.Pts));
         Assert.Equal(["first", "second"], host.World.Messages("15550008300").Select(m => m.Text));
         Assert.Equal(["second"], host.World.ReceivedMessages("15550008301").Select(m => m.Text));
-        Assert.Equal(new EmulatorUpdateState(2, 0, 0, 1), host.World.GetUpdateState("15550008300"));
+        Assert.Equal(new EmulatorUpdateState(2, 0, 1, 1), host.World.GetUpdateState("15550008300")); // seq 1: the first message came in a full envelope
     }
 
     [Theory]
