@@ -119,6 +119,9 @@ public sealed partial class AccountConnection : IAccountConnection
 
     public byte[] SerializePeers() => _client.Peers.Serialize();
 
+    /// <summary>What the account knows of a peer (names, username, phone), for updates that carry no users.</summary>
+    public Peers.CachedPeer? FindPeer(Peers.PeerId id) => _client.Peers.TryGet(id, out var peer) ? peer : null;
+
     /// <summary>
     /// Connects, then starts updates from <paramref name="savedState"/> and returns once the start-up catch-up is
     /// fetched. With a null state, an update state the old session blob carried (<see cref="LegacyUpdateState"/>) is
