@@ -60,8 +60,8 @@ public sealed class CliWalkThroughTests(SandboxHostFixture fixture) : IClassFixt
 
         using var revoke = await http.PostAsync(new Uri("users/9996621235/revoke", UriKind.Relative), content: null, TestContext.Current.CancellationToken);
         var revoked = Json(await revoke.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        await _host.Services.GetRequiredService<SessionMonitor>().CheckAllAsync(TestContext.Current.CancellationToken);
-        var fetched = await RunAsync("get", id);
+        // The account's live connection notices on its own (no session check needed).
+        var fetched = await Eventually.ReachedAsync(() => RunAsync("get", id), text => Json(text).GetProperty("status").GetString() != "ACCOUNT_STATUS_ACTIVE");
 
         Assert.Equal(1, revoked.GetProperty("revoked").GetInt32());
         Assert.Equal("ACCOUNT_STATUS_SESSION_REVOKED", Json(fetched).GetProperty("status").GetString());

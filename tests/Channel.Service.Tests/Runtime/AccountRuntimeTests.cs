@@ -86,7 +86,9 @@ public sealed class AccountRuntimeTests : IAsyncLifetime
         Assert.Equal(AccountStatus.SessionRevoked, revoked.Status);
         await Eventually.ReachedAsync(() => Task.FromResult(Host.Services.GetRequiredService<service::Channel.Service.Runtime.AccountRuntime>().Holds(Id(account.Id))), held => !held);
         Assert.Single(_connections.CreatedFor(account.Id));
-        Assert.Null(await Host.LoadSessionAsync(account.Id));
+
+        // The status is saved first, then the dead session is deleted.
+        Assert.Null(await Eventually.ReachedAsync(() => Host.LoadSessionAsync(account.Id), session => session is null));
         var rows = await OutboxAsync(account.Id);
         Assert.Contains(rows, r => r.MessageType.EndsWith("AccountStatusChanged", StringComparison.Ordinal) && r.Body.Contains("SessionRevoked", StringComparison.Ordinal) && r.Body.Contains("SESSION_REVOKED", StringComparison.Ordinal));
     }
