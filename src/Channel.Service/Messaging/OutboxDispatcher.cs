@@ -7,10 +7,11 @@ namespace Channel.Service.Messaging;
 
 /// <summary>
 /// Publishes outbox rows in Id order with MessageId = the row's MessageId, and marks them sent only after the
-/// broker confirmed them (publisher confirms; a short statement, no lock held while publishing). A batch's publishes
-/// start in Id order and are awaited together; on a failure every confirmed row is marked and the dispatcher backs
-/// off (jittered, doubling) and retries from the first failed row, so per-account order holds while the broker is
-/// down and never crashes the host. Woken by <see cref="OutboxSignal"/>; polls as a safety net; prunes sent rows.
+/// broker confirmed them (publisher confirms; a short statement, no lock held while publishing). Within a batch each
+/// account's rows are published one after the other in Id order (concurrent publishes reach the broker in any
+/// order), accounts side by side; on a failure the account's chain stops, every confirmed row is marked, and the
+/// dispatcher backs off (jittered, doubling) and retries from the first unsent row, so per-account order holds while
+/// the broker is down and the host never crashes. Woken by <see cref="OutboxSignal"/>; polls as a safety net; prunes sent rows.
 /// One dispatcher per database: several replicas would publish the same rows (no leases yet).
 /// </summary>
 internal sealed partial class OutboxDispatcher(
@@ -115,7 +116,7 @@ internal sealed partial class OutboxDispatcher(
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.PublishTimeout);
-        var publishes = new List<(OutboxMessage Row, Task Task)>(rows.Count);
+        var publishable = new List<(OutboxMessage Row, object Message, Type Type)>(rows.Count);
         foreach (var row in rows)
         {
             if (!TryDeserialize(row, out var message, out var type, out var error))
@@ -126,31 +127,29 @@ internal sealed partial class OutboxDispatcher(
                 continue;
             }
 
-            publishes.Add((row, PublishAsync(message, type, row.MessageId, timeout.Token)));
+            publishable.Add((row, message, type));
         }
 
-        try
-        {
-            await Task.WhenAll(publishes.Select(p => p.Task));
-        }
-#pragma warning disable CA1031 // Each publish's outcome is looked at below.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-
-        var confirmed = publishes.Where(p => p.Task.IsCompletedSuccessfully).Select(p => p.Row.Id).ToList();
+        // Concurrent publishes are not delivered in the order they were started, so each account's rows go one after
+        // the other (its order is what consumers rely on) while accounts run side by side.
+        var chains = publishable.GroupBy(p => p.Row.AccountId)
+            .Select(group => PublishInOrderAsync([.. group], timeout.Token))
+            .ToList();
+        var outcomes = await Task.WhenAll(chains);
+        var confirmed = outcomes.SelectMany(o => o.Confirmed).ToList();
 
         // Not cancellable: a confirmed row left unmarked would be published again.
         await store.MarkSentAsync(confirmed, time.GetUtcNow(), CancellationToken.None);
-        var failed = publishes.FirstOrDefault(p => !p.Task.IsCompletedSuccessfully);
-        if (failed.Row is not null)
+        var failures = outcomes.Where(o => o.Failed is not null).Select(o => (o.Failed!.Value.RowId, o.Failed.Value.Error)).ToList();
+        if (failures.Count > 0)
         {
-            var exception = failed.Task.Exception?.GetBaseException();
-            var error = exception is null ? "Publish timed out or was cancelled." : $"{exception.GetType().Name}: {exception.Message}";
-            await store.RecordFailureAsync(failed.Row.Id, error, parkUntil: null, CancellationToken.None);
-            status.PublishFailed(error);
-            LogPublishFailed(logger, failed.Row.Id, confirmed.Count, error);
+            foreach (var (rowId, error) in failures)
+            {
+                await store.RecordFailureAsync(rowId, error, parkUntil: null, CancellationToken.None);
+                LogPublishFailed(logger, rowId, confirmed.Count, error);
+            }
+
+            status.PublishFailed(failures[0].Error);
             return cancellationToken.IsCancellationRequested ? BatchResult.Idle : BatchResult.Failed;
         }
 
@@ -163,8 +162,33 @@ internal sealed partial class OutboxDispatcher(
         return rows.Count >= settings.BatchSize ? BatchResult.Full : BatchResult.Drained;
     }
 
-    private async Task PublishAsync(object message, Type type, Guid messageId, CancellationToken cancellationToken) =>
-        await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = messageId), cancellationToken);
+    /// <summary>Publishes one account's rows in Id order, each after the previous one's confirm; stops at the first failure.</summary>
+    private async Task<ChainOutcome> PublishInOrderAsync(
+        List<(OutboxMessage Row, object Message, Type Type)> rows, CancellationToken cancellationToken)
+    {
+        var confirmed = new List<long>(rows.Count);
+        foreach (var (row, message, type) in rows)
+        {
+            try
+            {
+                await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), cancellationToken);
+                confirmed.Add(row.Id);
+            }
+#pragma warning disable CA1031 // Any failure leaves the row unsent, to be retried.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                var error = exception is OperationCanceledException
+                    ? "The broker did not confirm within Outbox:PublishTimeout."
+                    : $"{exception.GetType().Name}: {exception.Message}";
+                return new ChainOutcome(confirmed, (row.Id, error));
+            }
+        }
+
+        return new ChainOutcome(confirmed, null);
+    }
+
+    private sealed record ChainOutcome(List<long> Confirmed, (long RowId, string Error)? Failed);
 
     private static bool TryDeserialize(OutboxMessage row, out object message, out Type type, out string error)
     {

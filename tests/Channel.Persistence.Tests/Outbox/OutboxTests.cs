@@ -1,0 +1,264 @@
+using System.Text.Json;
+using Channel.Contracts;
+using Channel.Domain.Accounts;
+using Channel.Persistence.Configuration;
+using Channel.Persistence.Outbox;
+using Channel.Persistence.Updates;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Channel.Persistence.Tests.Outbox;
+
+/// <summary>The outbox on a real SQLite file, through the real persistence composition.</summary>
+public sealed class OutboxTests : IAsyncLifetime
+{
+    private readonly TempDirectory _root = new();
+    private readonly RecordingStatusListener _listener = new();
+    private ServiceProvider _services = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [PersistenceSettings.DataDirectoryKey] = "data" })
+            .Build();
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddChannelPersistence(configuration, _root.Path)
+            .AddSingleton<IAccountStatusListener>(_listener)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        foreach (var hosted in _services.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(Ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        _root.Dispose();
+    }
+
+    [Fact]
+    public async Task InTransaction_OutboxRowsAndUpdateState_CommitTogetherAndSignal()
+    {
+        var account = await SaveAccountAsync();
+        var signal = _services.GetRequiredService<OutboxSignal>();
+        var eventId = Guid.CreateVersion7();
+
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+            var writer = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
+            await db.InTransactionAsync(
+                async ct =>
+                {
+                    db.AccountUpdateStates.Add(new AccountUpdateState
+                    {
+                        AccountId = account.Id, State = [1, 2, 3], Pts = 10, LastSequence = 1, UpdatedAt = TestData.Time.GetUtcNow(),
+                    });
+                    writer.Add(db, eventId, account.Id, Inbound(eventId, account, 1));
+                    await db.SaveChangesAsync(ct);
+                },
+                Ct);
+        }
+
+        Assert.True(await signal.WaitAsync(TimeSpan.Zero, Ct));
+        await using var check = _services.CreateAsyncScope();
+        var read = check.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        var row = await read.OutboxMessages.Where(m => m.MessageType == nameof(InboundMessageReceived)).SingleAsync(Ct);
+        Assert.Equal(eventId, row.MessageId);
+        Assert.Equal(account.Id.Value, row.AccountId);
+        Assert.Null(row.SentAt);
+        using var body = JsonDocument.Parse(row.Body);
+        Assert.Equal(eventId, body.RootElement.GetProperty("eventId").GetGuid());
+        Assert.Equal(1, body.RootElement.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal("user", body.RootElement.GetProperty("chat").GetProperty("kind").GetString());
+        Assert.Equal(1, (await read.AccountUpdateStates.SingleAsync(s => s.AccountId == account.Id, Ct)).LastSequence);
+    }
+
+    [Fact]
+    public async Task InTransaction_WorkThrows_LeavesNothing()
+    {
+        var account = await SaveAccountAsync();
+        var eventId = Guid.CreateVersion7();
+
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+            var writer = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
+            await Assert.ThrowsAsync<InvalidOperationException>(() => db.InTransactionAsync(
+                async ct =>
+                {
+                    db.AccountUpdateStates.Add(new AccountUpdateState { AccountId = account.Id, State = [1], UpdatedAt = TestData.Time.GetUtcNow() });
+                    writer.Add(db, eventId, account.Id, Inbound(eventId, account, 1));
+                    await db.SaveChangesAsync(ct);
+                    throw new InvalidOperationException("boom");
+                },
+                Ct));
+        }
+
+        await using var check = _services.CreateAsyncScope();
+        var read = check.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        Assert.False(await read.OutboxMessages.AnyAsync(m => m.MessageId == eventId, Ct));
+        Assert.False(await read.AccountUpdateStates.AnyAsync(s => s.AccountId == account.Id, Ct));
+    }
+
+    [Fact]
+    public async Task SameMessageIdTwice_IsUniqueConstraintViolation()
+    {
+        var account = await SaveAccountAsync();
+        var eventId = Guid.CreateVersion7();
+        await AddInboundAsync(account, eventId);
+
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        scope.ServiceProvider.GetRequiredService<OutboxWriter>().Add(db, eventId, account.Id, Inbound(eventId, account, 1));
+        var failure = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Ct));
+        Assert.True(db.IsUniqueConstraintViolation(failure));
+    }
+
+    [Fact]
+    public async Task StatusChange_BecomesAccountStatusChangedRowInSameSave_ListenersToldAfterCommit()
+    {
+        var account = await SaveAccountAsync();
+        _listener.Calls.Clear();
+
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+            var loaded = await db.Accounts.SingleAsync(a => a.Id == account.Id, Ct);
+            loaded.RecordCodeSent(TestData.Time);
+            loaded.AcceptCode(new TelegramIdentity(99, "u", "F", "L"), 2, TestData.Time);
+            loaded.RevokeSession(TestData.Time, "SESSION_REVOKED");
+            await db.InTransactionAsync(
+                async ct =>
+                {
+                    await db.SaveChangesAsync(ct);
+                    Assert.Empty(_listener.Calls);
+                },
+                Ct);
+            Assert.Empty(loaded.DomainEvents);
+        }
+
+        Assert.Equal(
+            [(account.Id, AccountStatus.CodeSent), (account.Id, AccountStatus.Active), (account.Id, AccountStatus.SessionRevoked)],
+            _listener.Calls.Select(c => (c.AccountId, c.Status)).ToArray());
+        var events = await StatusEventsAsync(account.Id);
+        Assert.Equal(["Pending", "CodeSent", "Active", "SessionRevoked"], events.Select(e => e.Status));
+        Assert.Equal([null, "Pending", "CodeSent", "Active"], events.Select(e => e.PreviousStatus));
+        Assert.Equal("SESSION_REVOKED", events[^1].Reason);
+        Assert.All(events, e => Assert.Equal(account.HelpdeskAccountId.Value, e.HelpdeskAccountId));
+    }
+
+    [Fact]
+    public async Task StatusChange_SaveFails_KeepsEventsAndWritesNoRow()
+    {
+        var account = await SaveAccountAsync();
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        var loaded = await db.Accounts.SingleAsync(a => a.Id == account.Id, Ct);
+        loaded.RecordCodeSent(TestData.Time);
+
+        // Someone else changed the row: the concurrency stamp makes this save fail.
+        await using (var other = _services.CreateAsyncScope())
+        {
+            var otherDb = other.ServiceProvider.GetRequiredService<ChannelDbContext>();
+            var copy = await otherDb.Accounts.SingleAsync(a => a.Id == account.Id, Ct);
+            copy.RecordCodeSent(TestData.Time);
+            await otherDb.SaveChangesAsync(Ct);
+        }
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => db.SaveChangesAsync(Ct));
+        Assert.Single(loaded.DomainEvents);
+        Assert.Empty(db.ChangeTracker.Entries<OutboxMessage>());
+        Assert.Equal(["Pending", "CodeSent"], (await StatusEventsAsync(account.Id)).Select(e => e.Status));
+    }
+
+    [Fact]
+    public async Task Deletion_WritesDeletedEventAndTellsListeners()
+    {
+        var account = await SaveAccountAsync();
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+            var loaded = await db.Accounts.SingleAsync(a => a.Id == account.Id, Ct);
+            loaded.MarkDeleted(TestData.Time);
+            db.Accounts.Remove(loaded);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        Assert.Contains((account.Id, (AccountStatus?)null), _listener.Calls);
+        Assert.Equal(AccountStatusChanged.DeletedStatus, (await StatusEventsAsync(account.Id))[^1].Status);
+    }
+
+    [Fact]
+    public async Task Store_UnsentInIdOrder_MarkSent_Prune()
+    {
+        var account = await SaveAccountAsync();
+        var ids = Enumerable.Range(0, 5).Select(_ => Guid.CreateVersion7()).ToList();
+        foreach (var id in ids)
+        {
+            await AddInboundAsync(account, id);
+        }
+
+        await using var scope = _services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<OutboxStore>();
+        var now = DateTimeOffset.UtcNow.AddYears(1);
+        var unsent = (await store.GetUnsentAsync(100, now, Ct)).Where(m => m.MessageType == nameof(InboundMessageReceived)).ToList();
+        Assert.Equal(ids, unsent.Select(m => m.MessageId));
+        Assert.True(unsent.Select(m => m.Id).SequenceEqual(unsent.Select(m => m.Id).Order()));
+
+        var all = await store.GetUnsentAsync(100, now, Ct);
+        await store.MarkSentAsync(all.Select(m => m.Id).ToList(), now, Ct);
+        Assert.Equal(0, (await store.GetBacklogAsync(Ct)).Count);
+        Assert.Equal(0, await store.PruneAsync(now, Ct));
+        Assert.Equal(all.Count, await store.PruneAsync(now.AddTicks(1), Ct));
+    }
+
+    private static InboundMessageReceived Inbound(Guid eventId, TelegramAccount account, long sequence) => new()
+    {
+        EventId = eventId,
+        AccountId = account.Id.Value,
+        HelpdeskAccountId = account.HelpdeskAccountId.Value,
+        Sequence = sequence,
+        Chat = new ChatRef { Kind = ChatKinds.User, Id = 42 },
+        Sender = new SenderRef { UserId = 42, FirstName = "Ann" },
+        TelegramMessageId = 7,
+        Text = "hello",
+        Entities = [new MessageEntity { Type = "bold", Offset = 0, Length = 5 }],
+        SentAt = TestData.Time.GetUtcNow(),
+        ReceivedAt = TestData.Time.GetUtcNow(),
+    };
+
+    private async Task<TelegramAccount> SaveAccountAsync()
+    {
+        var account = TestData.NewAccount(tenant: Random.Shared.NextInt64(1, long.MaxValue));
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        db.Accounts.Add(account);
+        await db.SaveChangesAsync(Ct);
+        return account;
+    }
+
+    private async Task AddInboundAsync(TelegramAccount account, Guid eventId)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        scope.ServiceProvider.GetRequiredService<OutboxWriter>().Add(db, eventId, account.Id, Inbound(eventId, account, 1));
+        await db.SaveChangesAsync(Ct);
+    }
+
+    private async Task<List<AccountStatusChanged>> StatusEventsAsync(TelegramAccountId accountId)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        var bodies = await db.OutboxMessages
+            .Where(m => m.AccountId == accountId.Value && m.MessageType == nameof(AccountStatusChanged))
+            .OrderBy(m => m.Id).Select(m => m.Body).ToListAsync(Ct);
+        return [.. bodies.Select(b => JsonSerializer.Deserialize<AccountStatusChanged>(b, OutboxMessageTypes.JsonOptions)!)];
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Channel.Service.Tests.Messaging;
+
+/// <summary>The dispatcher against a real RabbitMQ node, observed through <see cref="BusProbe"/>.</summary>
+public sealed class OutboxDispatcherTests(RabbitMqNode node)
+{
+    [Fact]
+    public async Task Rows_ArePublishedInOrder_WithMessageIdEqualToEventId_AndMarkedSent()
+    {
+        RabbitMqNode.RequireInstalled();
+        await using var probe = await BusProbe.StartAsync(node.AmqpUri, "InboundMessageReceived", $"probe-{Guid.NewGuid():N}");
+        await using var host = await MessagingHost.StartAsync(("Bus:Transport", "RabbitMq"), ("ConnectionStrings:RabbitMq", node.AmqpUri.ToString()));
+        var account = await host.AddAccountAsync();
+
+        var ids = await host.AddInboundAsync(account, 50);
+
+        var envelopes = await probe.WaitForAsync(50);
+        Assert.Equal(ids.Order(), probe.MessageIds.Order());
+        Assert.Equal(
+            Enumerable.Range(1, 50).Select(i => (long)i),
+            envelopes.Select(e => e.GetProperty("message").GetProperty("sequence").GetInt64()));
+        Assert.Equal(ids, probe.MessageIds);
+        var first = envelopes[0];
+        Assert.Contains("urn:message:Channel.Contracts:InboundMessageReceived", first.GetProperty("messageType").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(ids[0], first.GetProperty("message").GetProperty("eventId").GetGuid());
+        Assert.Equal(1, first.GetProperty("message").GetProperty("sequence").GetInt64());
+        Assert.Equal(0, await Eventually.ReachedAsync(host.UnsentAsync, n => n == 0));
+        Assert.Equal(HealthStatus.Healthy, await host.ReadinessAsync());
+    }
+
+    [Fact]
+    public async Task BrokerDown_RowsStayUnsentAndReadinessFails_BrokerBack_BacklogDrains()
+    {
+        RabbitMqNode.RequireInstalled();
+        await using var own = new RabbitMqNode();
+        await own.StartAsync();
+        var queue = $"probe-{Guid.NewGuid():N}";
+        await (await BusProbe.StartAsync(own.AmqpUri, "InboundMessageReceived", queue)).DisposeAsync();
+        await using var host = await MessagingHost.StartAsync(("Bus:Transport", "RabbitMq"), ("ConnectionStrings:RabbitMq", own.AmqpUri.ToString()));
+        var account = await host.AddAccountAsync();
+        Assert.Equal(HealthStatus.Healthy, await Eventually.ReachedAsync(host.ReadinessAsync, s => s == HealthStatus.Healthy));
+        Assert.Equal(0, await Eventually.ReachedAsync(host.UnsentAsync, n => n == 0));
+
+        await own.StopAsync();
+        var ids = await host.AddInboundAsync(account, 20);
+
+        Assert.Equal(HealthStatus.Unhealthy, await Eventually.ReachedAsync(host.ReadinessAsync, s => s == HealthStatus.Unhealthy));
+        Assert.Equal(false, (await Eventually.ReachedAsync(() => Task.FromResult(host.Status.BrokerReachable), r => r == false)));
+        Assert.Equal(20, await host.UnsentAsync());
+
+        await own.StartAsync();
+        await using var probe = await BusProbe.StartAsync(own.AmqpUri, "InboundMessageReceived", queue);
+
+        await probe.WaitForAsync(20);
+        Assert.Equal(ids, probe.MessageIds.Distinct());
+        Assert.Equal(0, await Eventually.ReachedAsync(host.UnsentAsync, n => n == 0));
+        Assert.Equal(HealthStatus.Healthy, await Eventually.ReachedAsync(host.ReadinessAsync, s => s == HealthStatus.Healthy));
+    }
+
+    [Fact]
+    public async Task InMemoryTransport_IsTheDefault_AndDrainsTheOutbox()
+    {
+        await using var host = await MessagingHost.StartAsync();
+        var account = await host.AddAccountAsync();
+
+        await host.AddInboundAsync(account, 5);
+
+        Assert.Equal(0, await Eventually.ReachedAsync(host.UnsentAsync, n => n == 0));
+        Assert.Equal(true, host.Status.BrokerReachable);
+        Assert.Equal(0, host.Status.Backlog);
+    }
+}
