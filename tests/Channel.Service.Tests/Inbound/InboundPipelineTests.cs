@@ -18,7 +18,7 @@ public sealed class InboundPipelineTests
     public async Task ThreeAccountsTwoUsers_3000PrivateAndGroupMessages_EachOnceInPerChatOrderWithGaplessSequence()
     {
         await using var rig = await InboundRig.StartAsync(Ct);
-        await using var bus = await BusCollector.StartAsync(rig.Broker.ConnectionString, Ct, "InboundMessageReceived");
+        await using var bus = await BusCollector.StartAsync(rig.BrokerUri, Ct, "InboundMessageReceived");
         string[] phones = ["+99966 2 4001", "+99966 2 4002", "+99966 2 4003"];
         var accounts = new List<TelegramAccount>();
         foreach (var phone in phones)
@@ -68,7 +68,7 @@ public sealed class InboundPipelineTests
     public async Task ServiceDown_1000MessagesArrive_AllDeliveredAfterRestartInOrder()
     {
         await using var rig = await InboundRig.StartAsync(Ct);
-        await using var bus = await BusCollector.StartAsync(rig.Broker.ConnectionString, Ct, "InboundMessageReceived");
+        await using var bus = await BusCollector.StartAsync(rig.BrokerUri, Ct, "InboundMessageReceived");
         var account = await rig.ConnectedAccountAsync("+99966 2 4011");
         rig.World.CreateUser(new NewUser("+447700900411", "Grace", "Hopper"));
 
@@ -89,7 +89,7 @@ public sealed class InboundPipelineTests
     public async Task ServiceDown_DifferenceTooLong_MessagesRecoveredFromHistory()
     {
         await using var rig = await InboundRig.StartAsync(Ct);
-        await using var bus = await BusCollector.StartAsync(rig.Broker.ConnectionString, Ct, "InboundMessageReceived");
+        await using var bus = await BusCollector.StartAsync(rig.BrokerUri, Ct, "InboundMessageReceived");
         await rig.ConnectedAccountAsync("+99966 2 4021");
         rig.World.CreateUser(new NewUser("+447700900421", "Katherine", "Johnson"));
         await rig.World.BulkSendAsync(new BulkSendRequest(["+447700900421"], "+9996624021", null, 10), Ct);
@@ -108,7 +108,7 @@ public sealed class InboundPipelineTests
     public async Task ConnectionsDroppedDuringAStream_NothingLost()
     {
         await using var rig = await InboundRig.StartAsync(Ct);
-        await using var bus = await BusCollector.StartAsync(rig.Broker.ConnectionString, Ct, "InboundMessageReceived");
+        await using var bus = await BusCollector.StartAsync(rig.BrokerUri, Ct, "InboundMessageReceived");
         await rig.ConnectedAccountAsync("+99966 2 4031");
         rig.World.CreateUser(new NewUser("+447700900431", "Edsger", "Dijkstra"));
 
@@ -128,7 +128,7 @@ public sealed class InboundPipelineTests
     public async Task RevokedInTheEmulator_AccountStatusChangedOnTheBus_AndNoReconnectLoop()
     {
         await using var rig = await InboundRig.StartAsync(Ct);
-        await using var bus = await BusCollector.StartAsync(rig.Broker.ConnectionString, Ct, "AccountStatusChanged");
+        await using var bus = await BusCollector.StartAsync(rig.BrokerUri, Ct, "AccountStatusChanged");
         var account = await rig.ConnectedAccountAsync("+99966 2 4041");
 
         rig.World.RevokeSessions("+9996624041");
@@ -147,7 +147,7 @@ public sealed class InboundPipelineTests
     {
         await using var rig = await InboundRig.StartAsync(Ct);
         await using var bus = await BusCollector.StartAsync(
-            rig.Broker.ConnectionString, Ct, "InboundMessageReceived", "MessageSentFromOtherDevice", "InboundMessageEdited", "InboundMessagesDeleted", "OutboundMessagesRead");
+            rig.BrokerUri, Ct, "InboundMessageReceived", "MessageSentFromOtherDevice", "InboundMessageEdited", "InboundMessagesDeleted", "OutboundMessagesRead");
         var account = await rig.ConnectedAccountAsync("+99966 2 4051");
         const string accountPhone = "+9996624051";
         const string customer = "+447700900451";

@@ -1,6 +1,7 @@
 using Channel.Grpc.V1;
 using Channel.MTProto.Emulator;
 using Channel.MTProto.Emulator.World;
+using Channel.Service.Tests.Messaging;
 using Channel.Service.Tests.Onboarding;
 
 namespace Channel.Service.Tests.Inbound;
@@ -22,6 +23,8 @@ public sealed class InboundRig : IAsyncDisposable
 
     public RabbitMqNode Broker { get; }
 
+    public string BrokerUri => Broker.AmqpUri.ToString();
+
     public TelegramEmulator Emulator { get; }
 
     public EmulatorWorld World => Emulator.World;
@@ -32,7 +35,9 @@ public sealed class InboundRig : IAsyncDisposable
 
     public static async Task<InboundRig> StartAsync(CancellationToken cancellationToken, params string[] extraArguments)
     {
-        var broker = await RabbitMqNode.StartNewAsync(cancellationToken);
+        RabbitMqNode.RequireInstalled();
+        var broker = new RabbitMqNode();
+        await broker.StartAsync();
         var emulator = await TelegramEmulator.StartAsync(new EmulatorOptions { DcIds = [2] }, cancellationToken: cancellationToken);
         var rig = new InboundRig(broker, emulator);
         Directory.CreateDirectory(rig._dataDirectory);
@@ -44,7 +49,7 @@ public sealed class InboundRig : IAsyncDisposable
             $"--Telegram:PublicKeys:0={keyPath}",
             "--Telegram:SessionCheckInterval=0",
             "--Bus:Transport=RabbitMq",
-            $"--ConnectionStrings:RabbitMq={broker.ConnectionString}",
+            $"--ConnectionStrings:RabbitMq={broker.AmqpUri}",
             "--Outbox:RetryMaxDelay=00:00:02",
             .. extraArguments,
         ];

@@ -3,7 +3,6 @@ extern alias service;
 using System.Text.Json;
 using Channel.Cli;
 using Microsoft.Extensions.DependencyInjection;
-using SessionMonitor = service::Channel.Service.Sessions.SessionMonitor;
 
 namespace Channel.Service.Tests.Onboarding;
 
