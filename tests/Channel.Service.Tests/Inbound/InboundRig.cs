@@ -33,7 +33,11 @@ public sealed class InboundRig : IAsyncDisposable
 
     public CapturedLogs Logs { get; } = new();
 
-    public static async Task<InboundRig> StartAsync(CancellationToken cancellationToken, params string[] extraArguments)
+    public static Task<InboundRig> StartAsync(CancellationToken cancellationToken, params string[] extraArguments) =>
+        StartAsync(inProcessHost: true, cancellationToken, extraArguments);
+
+    /// <summary>With <paramref name="inProcessHost"/> false, the test runs the service itself (<see cref="ServiceProcess"/>, <see cref="ServiceArguments"/>).</summary>
+    public static async Task<InboundRig> StartAsync(bool inProcessHost, CancellationToken cancellationToken, params string[] extraArguments)
     {
         RabbitMqNode.RequireInstalled();
         var broker = new RabbitMqNode();
@@ -53,9 +57,16 @@ public sealed class InboundRig : IAsyncDisposable
             "--Outbox:RetryMaxDelay=00:00:02",
             .. extraArguments,
         ];
-        await rig.StartHostAsync();
+        if (inProcessHost)
+        {
+            await rig.StartHostAsync();
+        }
+
         return rig;
     }
+
+    /// <summary>The configuration the in-process host gets, for a service process on the same data.</summary>
+    public IReadOnlyList<string> ServiceArguments => [$"--Storage:DataDirectory={_dataDirectory}", .. _arguments];
 
     public async Task StartHostAsync() => Host = await OnboardingHost.StartAsync(_dataDirectory, Logs, _arguments);
 
