@@ -63,15 +63,8 @@ internal sealed partial class BackgroundRetry
     }
 
     /// <summary>BaseDelay · 2^(attempt−1), capped, times a random factor in [1 − jitter, 1 + jitter].</summary>
-    public TimeSpan Backoff(int attempt)
-    {
-        var exponential = _policy.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
-        var capped = Math.Min(exponential, _policy.MaxDelay.TotalMilliseconds);
-        Span<byte> bytes = stackalloc byte[4];
-        _random.Fill(bytes);
-        var unit = BitConverter.ToUInt32(bytes) / (double)uint.MaxValue;
-        return TimeSpan.FromMilliseconds(capped * (1 + (_policy.Jitter * ((2 * unit) - 1))));
-    }
+    public TimeSpan Backoff(int attempt) =>
+        ExponentialBackoff.Delay(attempt, _policy.BaseDelay, _policy.MaxDelay, _policy.Jitter, ExponentialBackoff.Unit(_random));
 
     private bool OutOfAttempts(int attempt) => _policy.MaxAttempts is { } max && attempt >= max;
 

@@ -188,16 +188,8 @@ internal sealed partial class MTProtoConnection
     }
 
     /// <summary>base · 2^(attempt−1), capped, scaled by a random factor in [1 − jitter, 1 + jitter].</summary>
-    private TimeSpan BackoffDelay(int attempt)
-    {
-        var exponential = _options.ReconnectBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
-        var capped = Math.Min(exponential, _options.ReconnectMaxDelay.TotalMilliseconds);
-        Span<byte> bytes = stackalloc byte[4];
-        _random.Fill(bytes);
-        var unit = BitConverter.ToUInt32(bytes) / (double)uint.MaxValue;
-        var factor = 1 + (_options.ReconnectJitter * ((2 * unit) - 1));
-        return TimeSpan.FromMilliseconds(capped * factor);
-    }
+    private TimeSpan BackoffDelay(int attempt) =>
+        ExponentialBackoff.Delay(attempt, _options.ReconnectBaseDelay, _options.ReconnectMaxDelay, _options.ReconnectJitter, ExponentialBackoff.Unit(_random));
 
     /// <summary>
     /// ping_delay_disconnect every <see cref="MTProtoClientOptions.PingInterval"/> (the server closes the connection if

@@ -391,17 +391,11 @@ internal sealed partial class AccountWorker : IAsyncDisposable
         }
     }
 
-    private TimeSpan Backoff(int attempt)
-    {
-        var delay = _options.RestartDelay * Math.Pow(2, Math.Min(attempt - 1, 16));
-        if (delay > _options.RestartMaxDelay)
-        {
-            delay = _options.RestartMaxDelay;
-        }
-
-        // ±20 %: accounts that failed together (Telegram down) must not come back together.
-        return delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
-    }
+    // ±20 %: accounts that failed together (Telegram down) must not come back together.
+#pragma warning disable CA5394 // Jitter, not security.
+    private TimeSpan Backoff(int attempt) =>
+        ExponentialBackoff.Delay(attempt, _options.RestartDelay, _options.RestartMaxDelay, jitter: 0.2, Random.Shared.NextDouble());
+#pragma warning restore CA5394
 
     private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
