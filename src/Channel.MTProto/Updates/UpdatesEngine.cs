@@ -141,7 +141,9 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
             else
             {
                 _sequencer = NewSequencer(saved);
-                _lastQueuedState = saved;
+                // _lastQueuedState stays null: the catch-up always ends in a batch, state-only when nothing is new.
+                // The host may not have stored this state itself (an old session blob carried it); unless it is in
+                // the host's table now, a restart would start from the server's state and skip what came meanwhile.
                 CommittedState = saved;
                 Log.CatchingUp(_logger, saved);
                 output.Fetch.Add(UpdateBox.Common);

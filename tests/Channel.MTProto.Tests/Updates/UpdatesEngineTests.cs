@@ -168,6 +168,22 @@ public sealed class UpdatesEngineTests
     }
 
     [Fact]
+    public async Task Restart_FromSavedStateWithNothingNew_HandsTheHostTheStartingState()
+    {
+        // A state the host did not store itself (an old session blob's) must reach its table on the first start:
+        // with nothing new (differenceEmpty at the same date and seq), the start still hands it over once.
+        var saved = new UpdateState(_server.Pts, 0, _server.Date, _server.Seq);
+        await using var engine = NewEngine(saved);
+
+        await engine.StartAsync(TestContext.Current.CancellationToken);
+        await BatchRecorder.WaitUntilAsync(() => _handler.SavedState is not null);
+
+        Assert.Empty(Assert.Single(_handler.Batches).Events);
+        Assert.Equal((saved.Pts, saved.Date, saved.Seq), (_handler.SavedState!.Pts, _handler.SavedState.Date, _handler.SavedState.Seq));
+        Assert.Equal(1, _server.GetDifferenceCalls);
+    }
+
+    [Fact]
     public async Task DifferenceTooLong_NoMessageDeliveredYet_ReportsHistoryGapAndTakesServerPts()
     {
         await using var engine = NewEngine();
