@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 
 namespace Channel.Service.Tests.Inbound;
 
@@ -23,12 +24,19 @@ public sealed class BusCollector : IAsyncDisposable
 
     public IReadOnlyList<Envelope> Received => [.. _received];
 
-    public static async Task<BusCollector> StartAsync(string connectionString, CancellationToken cancellationToken, params string[] contractTypes)
+    /// <summary>The durable queue this collector reads (another collector can take it over after a broker restart).</summary>
+    public string Queue { get; private init; } = "";
+
+    public static Task<BusCollector> StartAsync(string connectionString, CancellationToken cancellationToken, params string[] contractTypes) =>
+        StartAsync(connectionString, $"test-{Guid.NewGuid():N}", cancellationToken, contractTypes);
+
+    public static async Task<BusCollector> StartAsync(string connectionString, string queueName, CancellationToken cancellationToken, params string[] contractTypes)
     {
-        var factory = new ConnectionFactory { Uri = new Uri(connectionString) };
+        // No automatic recovery: a collector that outlives a broker restart is replaced by a new one on the same queue.
+        var factory = new ConnectionFactory { Uri = new Uri(connectionString), AutomaticRecoveryEnabled = false };
         var connection = await factory.CreateConnectionAsync(cancellationToken);
         var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        var queue = (await channel.QueueDeclareAsync($"test-{Guid.NewGuid():N}", durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken)).QueueName;
+        var queue = (await channel.QueueDeclareAsync(queueName, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken)).QueueName;
         foreach (var type in contractTypes)
         {
             var exchange = $"Channel.Contracts:{type}";
@@ -36,7 +44,7 @@ public sealed class BusCollector : IAsyncDisposable
             await channel.QueueBindAsync(queue, exchange, routingKey: string.Empty, cancellationToken: cancellationToken);
         }
 
-        var collector = new BusCollector(connection, channel);
+        var collector = new BusCollector(connection, channel) { Queue = queue };
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, delivery) =>
         {
@@ -58,8 +66,15 @@ public sealed class BusCollector : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _channel.DisposeAsync();
-        await _connection.DisposeAsync();
+        // After a broker restart the connection is already dead; closing it must not fail the test.
+        try
+        {
+            await _channel.DisposeAsync();
+            await _connection.DisposeAsync();
+        }
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException)
+        {
+        }
     }
 }
 
