@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Channel.MTProto.Client;
 using Channel.Persistence.Outbox;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -88,14 +89,11 @@ internal sealed partial class OutboxDispatcher(
         }
     }
 
-    internal static TimeSpan Backoff(OutboxOptions settings, int failures)
-    {
-        var exponent = Math.Min(failures - 1, 20);
-        var ceiling = Math.Min(settings.RetryMaxDelay.TotalMilliseconds, settings.RetryMinDelay.TotalMilliseconds * Math.Pow(2, exponent));
+    // Jittered so that replicas which lost the broker together do not all retry in the same instant.
 #pragma warning disable CA5394 // Jitter, not security.
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
+    internal static TimeSpan Backoff(OutboxOptions settings, int failures) =>
+        ExponentialBackoff.Delay(failures, settings.RetryMinDelay, settings.RetryMaxDelay, jitter: 0.25, Random.Shared.NextDouble());
 #pragma warning restore CA5394
-    }
 
     private async Task<BatchResult> DispatchBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {
