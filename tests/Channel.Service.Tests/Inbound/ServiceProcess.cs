@@ -20,7 +20,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         _process = process;
         Address = address;
-        Channel = GrpcChannel.ForAddress(address);
+        Channel = TestApiKeys.Channel(address, TestApiKeys.Admin);
         Client = new TelegramAccounts.TelegramAccountsClient(Channel);
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
@@ -67,6 +67,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(ServiceAssembly);
         info.ArgumentList.Add($"--Service:ListenUrl=http://127.0.0.1:{port}");
+        info.ArgumentList.Add("--Service:ManagementUrl=http://127.0.0.1:0");
+        foreach (var argument in TestApiKeys.AdminArguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
