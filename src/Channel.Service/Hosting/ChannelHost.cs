@@ -4,6 +4,7 @@ using Channel.Service.Auth;
 using Channel.Service.Errors;
 using Channel.Service.Grpc;
 using Channel.Service.Messaging;
+using Channel.Service.Observability;
 using Channel.Service.Runtime;
 using Channel.Service.Sandbox;
 using Channel.Service.Telegram;
@@ -33,6 +34,7 @@ public static class ChannelHost
         builder.Services.AddChannelRuntime(builder.Configuration);
         builder.Services.AddChannelMessaging(builder.Configuration);
         builder.Services.AddChannelAuth(builder.Configuration);
+        builder.Services.AddChannelObservability(builder.Configuration);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ApiKeyInterceptor>();

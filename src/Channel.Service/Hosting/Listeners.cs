@@ -65,6 +65,7 @@ internal static class Listeners
         });
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthServices.Liveness) });
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthServices.Readiness) });
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
     }
 
     private static void Listen(KestrelServerOptions kestrel, BindingAddress address, Action<ListenOptions> configure)

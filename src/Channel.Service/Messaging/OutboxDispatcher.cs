@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Channel.Persistence.Outbox;
+using Channel.Service.Observability;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -114,6 +115,8 @@ internal sealed partial class OutboxDispatcher(
             return BatchResult.Idle;
         }
 
+        using var activity = ChannelTelemetry.Source.StartActivity("outbox.publish");
+        activity?.SetTag("channel.outbox.rows", rows.Count);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.PublishTimeout);
         var publishable = new List<(OutboxMessage Row, object Message, Type Type)>(rows.Count);

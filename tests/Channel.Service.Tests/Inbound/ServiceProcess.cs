@@ -56,7 +56,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the service on <paramref name="port"/> and waits until its health service answers SERVING.</summary>
-    public static async Task<ServiceProcess> StartAsync(int port, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    public static Task<ServiceProcess> StartAsync(int port, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        StartAsync(port, arguments, new Dictionary<string, string>(), cancellationToken);
+
+    /// <summary>As above, with extra environment variables (arguments after the defaults override them).</summary>
+    public static async Task<ServiceProcess> StartAsync(
+        int port, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -80,6 +85,11 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
         var service = new ServiceProcess(process, $"http://127.0.0.1:{port}");
         try
