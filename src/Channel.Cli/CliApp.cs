@@ -8,17 +8,19 @@ using Grpc.Net.Client;
 namespace Channel.Cli;
 
 /// <summary>
-/// <c>channel-cli [--address URL] &lt;command&gt; …</c>: one RPC per command, the reply printed as JSON on stdout, errors as
-/// one line on stderr (gRPC code, message, ErrorInfo reason and metadata, RetryInfo). Exit codes: 0 ok, 1 the call
-/// failed, 2 usage. The 2FA password is never taken from the command line (it would land in the shell history and
-/// the process list): it is read from stdin.
+/// <c>channel-cli [--address URL] [--api-key KEY] &lt;command&gt; …</c>: one RPC per command, the reply printed as JSON on
+/// stdout, errors as one line on stderr (gRPC code, message, ErrorInfo reason and metadata, RetryInfo). Exit codes: 0
+/// ok, 1 the call failed, 2 usage. The API key comes from <c>--api-key</c> or the <c>CHANNEL_API_KEY</c> environment
+/// variable (which keeps it out of the process list). The 2FA password is never taken from the command line (it would
+/// land in the shell history and the process list): it is read from stdin.
 /// </summary>
 public static class CliApp
 {
     public const string DefaultAddress = "http://127.0.0.1:5000";
 
     private const string Usage = """
-        Usage: channel-cli [--address http://127.0.0.1:5000] <command> [arguments]
+        Usage: channel-cli [--address http://127.0.0.1:5000] [--api-key <key>] <command> [arguments]
+          generate-key                      (prints a new API key and the SHA-256 to configure as Auth:ApiKeys:N:Sha256)
           create --tenant <id> --api-id <id> --api-hash <hash> --phone <number> [--name <display name>]
           get <account-id>
           list --tenant <id>
@@ -31,6 +33,8 @@ public static class CliApp
           delete <account-id>
         """;
 
+    public const string ApiKeyVariable = "CHANNEL_API_KEY";
+
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithIndentation());
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string?> readPassword, CancellationToken cancellationToken)
@@ -40,14 +44,33 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(stderr);
         ArgumentNullException.ThrowIfNull(readPassword);
         var rest = new List<string>(args);
-        var address = TakeOption(rest, "--address") ?? DefaultAddress;
+        string address;
+        string? apiKey;
+        try
+        {
+            address = TakeOption(rest, "--address") ?? DefaultAddress;
+            apiKey = TakeOption(rest, "--api-key") ?? Environment.GetEnvironmentVariable(ApiKeyVariable);
+        }
+        catch (UsageException exception)
+        {
+            await stderr.WriteLineAsync($"{exception.Message}{Environment.NewLine}{Usage}");
+            return 2;
+        }
+
         if (rest.Count == 0 || !Uri.TryCreate(address, UriKind.Absolute, out var uri))
         {
             await stderr.WriteLineAsync(Usage);
             return 2;
         }
 
-        using var channel = GrpcChannel.ForAddress(uri);
+        if (rest is ["generate-key"])
+        {
+            var key = ApiKeyGenerator.NewKey();
+            await stdout.WriteLineAsync($"key:    {key}{Environment.NewLine}sha256: {ApiKeyGenerator.Sha256Hex(key)}");
+            return 0;
+        }
+
+        using var channel = Connect(uri, apiKey);
         var client = new TelegramAccounts.TelegramAccountsClient(channel);
         var command = rest[0];
         rest.RemoveAt(0);
@@ -98,6 +121,28 @@ public static class CliApp
             await stderr.WriteLineAsync(Describe(exception));
             return 1;
         }
+    }
+
+    private static GrpcChannel Connect(Uri address, string? apiKey)
+    {
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            return GrpcChannel.ForAddress(address);
+        }
+
+        // Cleartext h2c to a service behind its TLS-terminating proxy, or on loopback: the key still has to travel.
+        var credentials = CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("authorization", $"Bearer {apiKey.Trim()}");
+            return Task.CompletedTask;
+        });
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            Credentials = address.Scheme == Uri.UriSchemeHttps
+                ? ChannelCredentials.Create(ChannelCredentials.SecureSsl, credentials)
+                : ChannelCredentials.Create(ChannelCredentials.Insecure, credentials),
+            UnsafeUseInsecureChannelCallCredentials = address.Scheme != Uri.UriSchemeHttps,
+        });
     }
 
     /// <summary>"error: INVALID_ARGUMENT: message [reason=PHONE_CODE_INVALID attempts_left=4]" plus retry and field details.</summary>

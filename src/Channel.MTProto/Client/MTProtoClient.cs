@@ -100,7 +100,7 @@ internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
     {
         var connection = GetConnection(dcId);
         connection.Start();
-        return connection.InvokeAsync(request, timeout, cancellationToken);
+        return MTProtoTelemetry.TraceAsync(dcId, request, () => connection.InvokeAsync(request, timeout, cancellationToken));
     }
 
     /// <summary>

@@ -84,6 +84,7 @@ internal sealed partial class MTProtoConnection
             attempt++;
             var delay = BackoffDelay(attempt);
             Log.Reconnecting(_logger, _dcId, delay.TotalMilliseconds, attempt);
+            MTProtoTelemetry.Reconnecting(_dcId);
             try
             {
                 await Task.Delay(delay, _timeProvider, _lifetime.Token).ConfigureAwait(false);

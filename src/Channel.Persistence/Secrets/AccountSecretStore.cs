@@ -20,6 +20,7 @@ public sealed class AccountSecretStore(ChannelDbContext db, IDataProtectionProvi
     internal const int CurrentProtectorVersion = 1;
     private const string ApiHashPurpose = "ApiHash";
     private const string SessionPurpose = "Session";
+    private const string PeerCachePurpose = "PeerCache";
 
     /// <summary>
     /// Stages the encrypted api_hash of a new account in the context; it is written by the caller's SaveChanges,
@@ -129,6 +130,25 @@ public sealed class AccountSecretStore(ChannelDbContext db, IDataProtectionProvi
         if (updated == 0)
         {
             throw new AccountNotFoundException(accountId);
+        }
+    }
+
+    /// <summary>
+    /// The account's peer cache (users and chats it met, with their phone numbers and access hashes) encrypted for
+    /// AccountPeerCaches.Data: personal data, so it is at rest like the session.
+    /// </summary>
+    public byte[] ProtectPeerCache(TelegramAccountId accountId, byte[] peers) => Protector(accountId, PeerCachePurpose).Protect(peers);
+
+    /// <summary>The decrypted peer cache; null when it cannot be decrypted (for example a row written before it was encrypted).</summary>
+    public byte[]? UnprotectPeerCache(TelegramAccountId accountId, byte[] ciphertext)
+    {
+        try
+        {
+            return Protector(accountId, PeerCachePurpose).Unprotect(ciphertext);
+        }
+        catch (CryptographicException)
+        {
+            return null;
         }
     }
 

@@ -1,6 +1,7 @@
 using Channel.Domain.Accounts;
 using Channel.Persistence;
 using Channel.Persistence.Secrets;
+using Channel.Service.Auth;
 using Channel.Service.Errors;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,8 +10,8 @@ namespace Channel.Service.Accounts;
 public sealed record CreateAccountCommand(long HelpdeskAccountId, int ApiId, string ApiHash, string PhoneNumber, string DisplayName);
 
 /// <summary>Registers a Telegram account (status Pending) and stores its api_hash encrypted, in one transaction.</summary>
-public sealed partial class CreateAccountUseCase(
-    ChannelDbContext db, AccountSecretStore secrets, IPhoneNumberParser phoneNumbers, TimeProvider time,
+internal sealed partial class CreateAccountUseCase(
+    ChannelDbContext db, AccountSecretStore secrets, IPhoneNumberParser phoneNumbers, ITenantGuard tenants, TimeProvider time,
     ILogger<CreateAccountUseCase> logger)
 {
     public async Task<TelegramAccount> ExecuteAsync(CreateAccountCommand command, CancellationToken cancellationToken)
@@ -45,6 +46,7 @@ public sealed partial class CreateAccountUseCase(
         RequestValidationException.ThrowIfAny(violations);
 
         var tenant = new HelpdeskAccountId(command.HelpdeskAccountId);
+        tenants.EnsureCanActFor(tenant);
         if (await db.Accounts.AnyAsync(a => a.HelpdeskAccountId == tenant && a.PhoneNumber == phone, cancellationToken))
         {
             throw new AccountAlreadyExistsException(tenant, phone!);

@@ -1,5 +1,6 @@
 using Channel.Domain.Accounts;
 using Channel.Persistence;
+using Channel.Service.Auth;
 using Channel.Service.Onboarding;
 using Channel.Service.Runtime;
 using Channel.Service.Telegram;
@@ -12,11 +13,12 @@ namespace Channel.Service.Accounts;
 /// of Telegram first, on a best-effort basis (<see cref="LoginStepRunner.TryLogOutAsync"/>).
 /// </summary>
 internal sealed partial class DeleteAccountUseCase(
-    ChannelDbContext db, LoginStepRunner logOut, AccountLoginLocks locks, IAccountRuntime runtime, TimeProvider time, ILogger<DeleteAccountUseCase> logger)
+    ChannelDbContext db, LoginStepRunner logOut, AccountLoginLocks locks, IAccountRuntime runtime, ITenantGuard tenants, TimeProvider time, ILogger<DeleteAccountUseCase> logger)
 {
     public async Task ExecuteAsync(string accountId, CancellationToken cancellationToken)
     {
         var id = AccountIds.Parse(accountId);
+        await tenants.EnsureVisibleAsync(id, cancellationToken);
 
         // Waits for a login step or session check in progress, which would otherwise save into a deleted account.
         using var lease = await locks.AcquireAsync(id, cancellationToken);
@@ -25,6 +27,7 @@ internal sealed partial class DeleteAccountUseCase(
         await using var suspension = await runtime.SuspendAsync(id, cancellationToken);
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
             ?? throw new AccountNotFoundException(id);
+        tenants.EnsureVisible(account);
         await logOut.TryLogOutAsync(account, cancellationToken);
         account.MarkDeleted(time);
         db.Accounts.Remove(account);

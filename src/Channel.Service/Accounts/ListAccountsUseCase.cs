@@ -1,5 +1,6 @@
 using Channel.Domain.Accounts;
 using Channel.Persistence;
+using Channel.Service.Auth;
 using Channel.Service.Errors;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +11,7 @@ public sealed record ListAccountsQuery(long HelpdeskAccountId, IReadOnlyCollecti
 public sealed record AccountPage(IReadOnlyList<TelegramAccount> Accounts, string? NextPageToken);
 
 /// <summary>A tenant's accounts, oldest first, by keyset paging on (created, id).</summary>
-public sealed class ListAccountsUseCase(ChannelDbContext db)
+internal sealed class ListAccountsUseCase(ChannelDbContext db, ITenantGuard tenants)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
@@ -56,6 +57,7 @@ public sealed class ListAccountsUseCase(ChannelDbContext db)
 
         var pageSize = query.PageSize == 0 ? DefaultPageSize : Math.Min(query.PageSize, MaxPageSize);
         var tenant = new HelpdeskAccountId(query.HelpdeskAccountId);
+        tenants.EnsureCanActFor(tenant);
         var accounts = db.Accounts.AsNoTracking().Where(a => a.HelpdeskAccountId == tenant);
         if (query.Statuses.Count > 0)
         {

@@ -1,5 +1,6 @@
 using Channel.Domain.Accounts;
 using Channel.Domain.Common;
+using Channel.Service.Auth;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,6 +14,8 @@ internal sealed class CoreRpcExceptionMapper : IRpcExceptionMapper
         RequestValidationException e => RpcStatuses.InvalidArgument(e.Violations),
         AccountNotFoundException e => RpcStatuses.Create(
             StatusCode.NotFound, e.Message, RpcStatuses.ErrorInfo("ACCOUNT_NOT_FOUND", new Dictionary<string, string> { ["account_id"] = e.AccountId.ToString() })),
+        TenantAccessDeniedException e => RpcStatuses.Create(
+            StatusCode.PermissionDenied, e.Message, RpcStatuses.ErrorInfo(TenantAccessDeniedException.Reason, new Dictionary<string, string> { ["helpdesk_account_id"] = e.Tenant.ToString() })),
         AccountAlreadyExistsException e => RpcStatuses.Create(StatusCode.AlreadyExists, e.Message, RpcStatuses.ErrorInfo("ACCOUNT_ALREADY_EXISTS")),
         DomainException e => RpcStatuses.Create(StatusCode.FailedPrecondition, e.Message, RpcStatuses.ErrorInfo(e.Reason, e.Metadata)),
         DbUpdateConcurrencyException => RpcStatuses.Create(

@@ -1,19 +1,20 @@
 using Channel.Persistence;
 using Channel.Persistence.Configuration;
+using Channel.Service.Auth;
 using Channel.Service.Errors;
 using Channel.Service.Grpc;
 using Channel.Service.Messaging;
+using Channel.Service.Observability;
 using Channel.Service.Runtime;
 using Channel.Service.Sandbox;
 using Channel.Service.Telegram;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Channel.Service.Hosting;
 
 /// <summary>
 /// Builds and runs the gRPC host. Tests build the same host with their own arguments (a temporary data directory,
-/// <c>--Service:ListenUrl=http://127.0.0.1:0</c>) and call it over a real HTTP/2 connection.
+/// <c>--Service:ListenUrl=http://127.0.0.1:0</c>, a management port, an API key) and call it over a real HTTP/2 connection.
 /// </summary>
 public static class ChannelHost
 {
@@ -25,16 +26,18 @@ public static class ChannelHost
     {
         var builder = WebApplication.CreateBuilder(SandboxArguments.Normalize(args));
         var settings = ServiceSettings.Load(builder.Configuration);
-        builder.WebHost.UseUrls(settings.ListenUrl.GetLeftPart(UriPartial.Authority));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        builder.ConfigureListeners(settings);
 
         builder.Services.AddChannelPersistence(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddChannelUseCases();
         builder.Services.AddChannelTelegram(builder.Configuration);
         builder.Services.AddChannelRuntime(builder.Configuration);
         builder.Services.AddChannelMessaging(builder.Configuration);
+        builder.Services.AddChannelAuth(builder.Configuration);
+        builder.Services.AddChannelObservability(builder.Configuration);
         builder.Services.AddGrpc(grpc =>
         {
+            grpc.Interceptors.Add<ApiKeyInterceptor>();
             grpc.Interceptors.Add<ExceptionMappingInterceptor>();
             grpc.EnableDetailedErrors = false;
         });
@@ -43,15 +46,19 @@ public static class ChannelHost
             .AddGrpcHealthChecks(health =>
             {
                 // For Kubernetes gRPC probes, which name a service: "liveness" holds while the process answers (a
-                // database outage must not get it restarted); "readiness", like "" (the whole server), needs the database.
+                // database outage must not get it restarted); "readiness", like "" (the whole server), needs the
+                // database, the broker and the account runtime's first pass.
+                health.Services.Map(string.Empty, result => result.Tags.Contains(HealthServices.Readiness));
                 health.Services.Map(HealthServices.Liveness, result => result.Tags.Contains(HealthServices.Liveness));
                 health.Services.Map(HealthServices.Readiness, result => result.Tags.Contains(HealthServices.Readiness));
             })
             .AddCheck("process", static () => HealthCheckResult.Healthy(), tags: [HealthServices.Liveness])
-            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthServices.Readiness]);
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthServices.Readiness])
+            .AddCheck<RuntimeHealthCheck>("runtime", tags: [HealthServices.Readiness]);
 
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
+        app.MapManagementEndpoints();
         app.MapGrpcService<TelegramAccountsService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();

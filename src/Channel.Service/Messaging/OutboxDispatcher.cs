@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Channel.MTProto.Client;
 using Channel.Persistence.Outbox;
+using Channel.Service.Observability;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -112,6 +113,8 @@ internal sealed partial class OutboxDispatcher(
             return BatchResult.Idle;
         }
 
+        using var activity = ChannelTelemetry.Source.StartActivity("outbox.publish");
+        activity?.SetTag("channel.outbox.rows", rows.Count);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.PublishTimeout);
         var publishable = new List<(OutboxMessage Row, object Message, Type Type)>(rows.Count);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Channel.Persistence.Configuration;
+using Channel.Service.Hosting;
 
 namespace Channel.Service.Messaging;
 
@@ -41,7 +42,7 @@ internal sealed class OutboxOptions
         var defaults = new OutboxOptions();
         var options = new OutboxOptions
         {
-            BatchSize = ReadInt(configuration, BatchSizeKey, defaults.BatchSize, 1, MaxBatchSize),
+            BatchSize = ConfigurationValues.ParseInt(configuration, BatchSizeKey, defaults.BatchSize, 1, MaxBatchSize),
             Retention = ReadDuration(configuration, RetentionKey, defaults.Retention, TimeSpan.FromDays(365)),
             PruneInterval = ReadDuration(configuration, PruneIntervalKey, defaults.PruneInterval, TimeSpan.FromDays(1)),
             RetryMinDelay = ReadDuration(configuration, RetryMinDelayKey, defaults.RetryMinDelay, TimeSpan.FromMinutes(10)),
@@ -81,19 +82,6 @@ internal sealed class OutboxOptions
         return options.RetryMaxDelay < options.RetryMinDelay
             ? (RetryMaxDelayKey, $"must not be shorter than {RetryMinDelayKey}.")
             : null;
-    }
-
-    private static int ReadInt(IConfiguration configuration, string key, int defaultValue, int min, int max)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return defaultValue;
-        }
-
-        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new InvalidConfigurationException(key, string.Create(CultureInfo.InvariantCulture, $"expected a whole number from {min} to {max}."));
     }
 
     private static TimeSpan ReadDuration(IConfiguration configuration, string key, TimeSpan defaultValue, TimeSpan max)

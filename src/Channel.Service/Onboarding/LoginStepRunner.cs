@@ -5,6 +5,7 @@ using Channel.MTProto.Client;
 using Channel.Persistence;
 using Channel.Persistence.Audit;
 using Channel.Persistence.Secrets;
+using Channel.Service.Auth;
 using Channel.Service.Accounts;
 using Channel.Service.Runtime;
 using Channel.Service.Telegram;
@@ -45,7 +46,7 @@ internal sealed class LoginStep(TelegramAccount account, TelegramUserClient clie
 /// </summary>
 internal sealed partial class LoginStepRunner(
     ChannelDbContext db, AccountSecretStore secrets, TelegramClientFactory clients, AccountLoginLocks locks,
-    OnboardingAudit audit, AccountLossRecorder losses, IAccountRuntime runtime, ILogger<LoginStepRunner> logger)
+    OnboardingAudit audit, AccountLossRecorder losses, IAccountRuntime runtime, ITenantGuard tenants, ILogger<LoginStepRunner> logger)
 {
     public Task<T> RunAsync<T>(string accountId, LoginStepRules rules, Func<LoginStep, CancellationToken, Task<T>> step, CancellationToken cancellationToken) =>
         RunAsync(AccountIds.Parse(accountId), rules, step, cancellationToken);
@@ -54,12 +55,16 @@ internal sealed partial class LoginStepRunner(
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(step);
+
+        // Another tenant's account must not even be locked or disconnected for a moment.
+        await tenants.EnsureVisibleAsync(id, cancellationToken);
         using var lease = await locks.AcquireAsync(id, cancellationToken);
 
         // One client per auth key: the runtime's live connection (if any) stops, saving its session, until the step
         // is done and its session saved; an account the step made Active is connected from that session.
         await using var suspension = await runtime.SuspendAsync(id, cancellationToken);
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw new AccountNotFoundException(id);
+        tenants.EnsureVisible(account);
         OnboardingRules.Require(account, rules.Action, rules.AllowedFrom);
 
         var session = rules.ReuseSessionFrom.Contains(account.Status) ? await LoadSessionAsync(id, cancellationToken) : null;

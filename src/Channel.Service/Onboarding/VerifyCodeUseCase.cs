@@ -16,7 +16,7 @@ internal sealed record CodeVerifiedResult(TelegramAccount Account, bool Password
 /// Pending). The code lives only in this call.
 /// </summary>
 internal sealed class VerifyCodeUseCase(
-    LoginStepRunner runner, LoginAttemptLimits limits, ChannelDbContext db, OnboardingAudit audit, TimeProvider time)
+    LoginStepRunner runner, LoginAttemptLimits limits, SendCodeRateLimit rateLimit, ChannelDbContext db, OnboardingAudit audit, TimeProvider time)
 {
     private const int MaxCodeLength = 16;
 
@@ -34,6 +34,7 @@ internal sealed class VerifyCodeUseCase(
         return runner.RunAsync(accountId, Rules, async (step, ct) =>
         {
             var account = step.Account;
+            rateLimit.EnsureCallAllowed(account);
             SignInResult result;
             try
             {
@@ -79,7 +80,7 @@ internal sealed class VerifyCodeUseCase(
 /// Pending). The password lives only in this call.
 /// </summary>
 internal sealed class SubmitPasswordUseCase(
-    LoginStepRunner runner, LoginAttemptLimits limits, ChannelDbContext db, OnboardingAudit audit, TimeProvider time)
+    LoginStepRunner runner, LoginAttemptLimits limits, SendCodeRateLimit rateLimit, ChannelDbContext db, OnboardingAudit audit, TimeProvider time)
 {
     private const int MaxPasswordLength = 256;
 
@@ -97,6 +98,7 @@ internal sealed class SubmitPasswordUseCase(
         return runner.RunAsync(accountId, Rules, async (step, ct) =>
         {
             var account = step.Account;
+            rateLimit.EnsureCallAllowed(account);
             SignedIn signedIn;
             try
             {

@@ -37,7 +37,10 @@ internal sealed partial class AccountRestorer(ChannelDbContext db, AccountSecret
         }
 
         var stateRow = await db.AccountUpdateStates.AsNoTracking().Where(s => s.AccountId == id).Select(s => s.State).SingleOrDefaultAsync(cancellationToken);
-        var peers = await db.AccountPeerCaches.AsNoTracking().Where(p => p.AccountId == id).Select(p => p.Data).SingleOrDefaultAsync(cancellationToken);
+        var storedPeers = await db.AccountPeerCaches.AsNoTracking().Where(p => p.AccountId == id).Select(p => p.Data).SingleOrDefaultAsync(cancellationToken);
+
+        // A cache that cannot be decrypted (written before it was encrypted) is rebuilt from what the account meets.
+        var peers = storedPeers is null ? null : secrets.UnprotectPeerCache(id, storedPeers);
         return new RestoredAccount(id, account.HelpdeskAccountId.Value, account.ApiId, apiHash, session, peers, ReadState(id, stateRow));
     }
 

@@ -3,7 +3,9 @@ using Channel.MTProto.Accounts;
 using Channel.MTProto.UpdateHandling;
 using Channel.Persistence;
 using Channel.Persistence.Outbox;
+using Channel.Persistence.Secrets;
 using Channel.Persistence.Updates;
+using Channel.Service.Observability;
 using Microsoft.EntityFrameworkCore;
 
 namespace Channel.Service.Runtime;
@@ -88,10 +90,15 @@ internal sealed partial class InboundBatchHandler(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
         var outbox = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
+        var protectedPeers = peers is null ? null : scope.ServiceProvider.GetRequiredService<AccountSecretStore>().ProtectPeerCache(accountId, peers);
         var now = time.GetUtcNow();
+        using var activity = ChannelTelemetry.Source.StartActivity("inbound.store");
+        activity?.SetTag("channel.account_id", accountId.ToString());
+        List<PendingEvent> newEvents = [];
         await db.InTransactionAsync(async ct =>
         {
             db.ChangeTracker.Clear();
+            newEvents = [];
             var state = await db.AccountUpdateStates.SingleOrDefaultAsync(s => s.AccountId == accountId, ct);
             if (state is null)
             {
@@ -114,6 +121,7 @@ internal sealed partial class InboundBatchHandler(
 
                     state.LastSequence++;
                     evt.AddTo(outbox, db, accountId, state.LastSequence);
+                    newEvents.Add(evt);
                 }
             }
 
@@ -125,16 +133,16 @@ internal sealed partial class InboundBatchHandler(
             state.Seq = next.Seq;
             state.UpdatedAt = now;
 
-            if (peers is not null)
+            if (protectedPeers is not null)
             {
                 var cache = await db.AccountPeerCaches.SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
                 if (cache is null)
                 {
-                    db.AccountPeerCaches.Add(new AccountPeerCache { AccountId = accountId, Data = peers, UpdatedAt = now });
+                    db.AccountPeerCaches.Add(new AccountPeerCache { AccountId = accountId, Data = protectedPeers, UpdatedAt = now });
                 }
                 else
                 {
-                    cache.Data = peers;
+                    cache.Data = protectedPeers;
                     cache.UpdatedAt = now;
                 }
             }
@@ -147,6 +155,11 @@ internal sealed partial class InboundBatchHandler(
             await db.SaveChangesAsync(ct);
         }, cancellationToken);
         LastStoredAt = now;
+        var metrics = scope.ServiceProvider.GetRequiredService<ChannelMetrics>();
+        foreach (var group in newEvents.GroupBy(e => e.EventType))
+        {
+            metrics.InboundStored(group.Key, group.Count());
+        }
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];

@@ -9,11 +9,15 @@ internal sealed class PendingEvent
 {
     private readonly Action<OutboxWriter, ChannelDbContext, TelegramAccountId, long> _add;
 
-    private PendingEvent(Guid eventId, Action<OutboxWriter, ChannelDbContext, TelegramAccountId, long> add)
+    private PendingEvent(Guid eventId, string eventType, Action<OutboxWriter, ChannelDbContext, TelegramAccountId, long> add)
     {
         EventId = eventId;
+        EventType = eventType;
         _add = add;
     }
+
+    /// <summary>The contract's name, for metrics.</summary>
+    public string EventType { get; }
 
     /// <summary>Deterministic (see <see cref="EventIds"/>): a replay of the same fact has the same id.</summary>
     public Guid EventId { get; }
@@ -21,7 +25,7 @@ internal sealed class PendingEvent
     /// <summary><paramref name="build"/> makes the contract once its <c>Sequence</c> is known.</summary>
     public static PendingEvent Of<T>(Guid eventId, Func<long, T> build)
         where T : class =>
-        new(eventId, (outbox, db, account, sequence) => outbox.Add(db, eventId, account, build(sequence)));
+        new(eventId, typeof(T).Name, (outbox, db, account, sequence) => outbox.Add(db, eventId, account, build(sequence)));
 
     /// <summary>Stages the contract in the outbox with <paramref name="sequence"/>, in the caller's transaction.</summary>
     public void AddTo(OutboxWriter outbox, ChannelDbContext db, TelegramAccountId accountId, long sequence) => _add(outbox, db, accountId, sequence);

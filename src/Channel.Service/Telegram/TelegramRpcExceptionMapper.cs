@@ -18,7 +18,7 @@ internal sealed class TelegramRpcExceptionMapper : IRpcExceptionMapper
     public Google.Rpc.Status? TryMap(Exception exception) => exception switch
     {
         SendCodeRateLimitedException limited => RpcStatuses.Create(
-            StatusCode.ResourceExhausted, limited.Message, RpcStatuses.ErrorInfo(SendCodeRateLimitedException.Reason), RetryInfo(limited.RetryAfter)),
+            StatusCode.ResourceExhausted, limited.Message, RpcStatuses.ErrorInfo(limited.Reason), RetryInfo(limited.RetryAfter)),
         TelegramStepException step => Map(step),
         _ => null,
     };

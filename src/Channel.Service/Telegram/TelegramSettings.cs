@@ -3,6 +3,7 @@ using Channel.MTProto.Client;
 using Channel.MTProto.Crypto;
 using Channel.MTProto.Transport;
 using Channel.Persistence.Configuration;
+using Channel.Service.Hosting;
 
 namespace Channel.Service.Telegram;
 
@@ -55,7 +56,7 @@ internal sealed class TelegramSettings
     public static TelegramSettings Load(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var sandbox = ParseBool(configuration, SandboxKey, defaultValue: false);
+        var sandbox = ConfigurationValues.ParseBool(configuration, SandboxKey, defaultValue: false);
         return new TelegramSettings
         {
             Sandbox = sandbox,
@@ -64,9 +65,9 @@ internal sealed class TelegramSettings
             Transport = ParseTransport(configuration[TransportKey]),
             RequestTimeout = ParseDuration(configuration[RequestTimeoutKey], RequestTimeoutKey, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)),
             SessionCheckInterval = ParseDuration(configuration[SessionCheckIntervalKey], SessionCheckIntervalKey, TimeSpan.FromMinutes(5), TimeSpan.FromDays(1), zeroAllowed: true),
-            MaxWrongCodes = ParseInt(configuration, MaxWrongCodesKey, defaultValue: 5, min: 1, max: 100),
-            MaxWrongPasswords = ParseInt(configuration, MaxWrongPasswordsKey, defaultValue: 5, min: 1, max: 100),
-            SendCodeLimit = ParseInt(configuration, SendCodeLimitKey, defaultValue: 5, min: 1, max: 10_000),
+            MaxWrongCodes = ConfigurationValues.ParseInt(configuration, MaxWrongCodesKey, defaultValue: 5, min: 1, max: 100),
+            MaxWrongPasswords = ConfigurationValues.ParseInt(configuration, MaxWrongPasswordsKey, defaultValue: 5, min: 1, max: 100),
+            SendCodeLimit = ConfigurationValues.ParseInt(configuration, SendCodeLimitKey, defaultValue: 5, min: 1, max: 10_000),
             SendCodeWindow = ParseDuration(configuration[SendCodeWindowKey], SendCodeWindowKey, TimeSpan.FromHours(1), TimeSpan.FromDays(7)),
         };
     }
@@ -174,30 +175,6 @@ internal sealed class TelegramSettings
         "full" => TransportKind.Full,
         _ => throw new InvalidConfigurationException(TransportKey, "expected 'intermediate', 'padded-intermediate', 'abridged' or 'full'."),
     };
-
-    private static bool ParseBool(IConfiguration configuration, string key, bool defaultValue)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return defaultValue;
-        }
-
-        return bool.TryParse(text.Trim(), out var value) ? value : throw new InvalidConfigurationException(key, "expected 'true' or 'false'.");
-    }
-
-    private static int ParseInt(IConfiguration configuration, string key, int defaultValue, int min, int max)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return defaultValue;
-        }
-
-        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new InvalidConfigurationException(key, string.Create(CultureInfo.InvariantCulture, $"expected a whole number from {min} to {max}."));
-    }
 
     private static TimeSpan ParseDuration(string? text, string key, TimeSpan defaultValue, TimeSpan max, bool zeroAllowed = false)
     {

@@ -15,11 +15,18 @@ internal sealed class TelegramStepException(Exception innerException, int dcId, 
     public string Reason => TelegramFailures.ReasonOf(InnerException!);
 }
 
-/// <summary>Our own SendCode limit per phone number was reached before Telegram was asked.</summary>
-internal sealed class SendCodeRateLimitedException(TimeSpan retryAfter)
-    : Exception("Too many login codes were requested for this phone number; wait before asking again.")
+/// <summary>
+/// One of our own limits was reached before Telegram was asked: codes per phone number (<see cref="CodesReason"/>), or
+/// login calls per API key or per phone number (<see cref="Auth.LoginCallLimiter"/>).
+/// </summary>
+internal sealed class SendCodeRateLimitedException(TimeSpan retryAfter, string reason = SendCodeRateLimitedException.CodesReason)
+    : Exception(reason == SendCodeRateLimitedException.CodesReason
+        ? "Too many login codes were requested for this phone number; wait before asking again."
+        : "Too many login calls for this API key or phone number; wait before trying again.")
 {
-    public const string Reason = "SEND_CODE_RATE_LIMITED";
+    public const string CodesReason = "SEND_CODE_RATE_LIMITED";
 
     public TimeSpan RetryAfter { get; } = retryAfter;
+
+    public string Reason { get; } = reason;
 }

@@ -20,7 +20,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         _process = process;
         Address = address;
-        Channel = GrpcChannel.ForAddress(address);
+        Channel = TestApiKeys.Channel(address, TestApiKeys.Admin);
         Client = new TelegramAccounts.TelegramAccountsClient(Channel);
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
@@ -56,7 +56,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the service on <paramref name="port"/> and waits until its health service answers SERVING.</summary>
-    public static async Task<ServiceProcess> StartAsync(int port, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    public static Task<ServiceProcess> StartAsync(int port, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        StartAsync(port, arguments, new Dictionary<string, string>(), cancellationToken);
+
+    /// <summary>As above, with extra environment variables (arguments after the defaults override them).</summary>
+    public static async Task<ServiceProcess> StartAsync(
+        int port, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -67,6 +72,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(ServiceAssembly);
         info.ArgumentList.Add($"--Service:ListenUrl=http://127.0.0.1:{port}");
+        info.ArgumentList.Add("--Service:ManagementUrl=http://127.0.0.1:0");
+        foreach (var argument in TestApiKeys.AdminArguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -74,6 +85,11 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
         var service = new ServiceProcess(process, $"http://127.0.0.1:{port}");
         try

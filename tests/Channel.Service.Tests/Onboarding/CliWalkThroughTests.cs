@@ -74,7 +74,7 @@ public sealed class CliWalkThroughTests(SandboxHostFixture fixture) : IClassFixt
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(["--address", _host.Address, .. args], stdout, stderr, () => password, TestContext.Current.CancellationToken);
+        var exit = await CliApp.RunAsync(["--address", _host.Address, "--api-key", TestApiKeys.Admin, .. args], stdout, stderr, () => password, TestContext.Current.CancellationToken);
         Assert.True(exit == 0, stderr.ToString());
         return stdout.ToString();
     }
@@ -83,7 +83,7 @@ public sealed class CliWalkThroughTests(SandboxHostFixture fixture) : IClassFixt
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(["--address", _host.Address, .. args], stdout, stderr, () => null, TestContext.Current.CancellationToken);
+        var exit = await CliApp.RunAsync(["--address", _host.Address, "--api-key", TestApiKeys.Admin, .. args], stdout, stderr, () => null, TestContext.Current.CancellationToken);
         Assert.Equal(1, exit);
         return stderr.ToString();
     }

@@ -11,6 +11,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ChannelHost = service::Channel.Service.Hosting.ChannelHost;
+using ManagementListener = service::Channel.Service.Hosting.ManagementListener;
 
 namespace Channel.Service.Tests.Onboarding;
 
@@ -25,17 +26,23 @@ public sealed class OnboardingHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private OnboardingHost(WebApplication app, string dataDirectory, CapturedLogs logs)
+    private OnboardingHost(WebApplication app, string dataDirectory, CapturedLogs logs, string? apiKey)
     {
         _app = app;
         DataDirectory = dataDirectory;
         Logs = logs;
-        Channel = GrpcChannel.ForAddress(app.Urls.Single());
+        ManagementAddress = app.Services.GetRequiredService<ManagementListener>().Address
+            ?? throw new InvalidOperationException("The management listener is not bound.");
+        Address = app.Urls.Single(url => new Uri(url) != ManagementAddress);
+        Channel = TestApiKeys.Channel(Address, apiKey);
         Client = new TelegramAccounts.TelegramAccountsClient(Channel);
     }
 
-    /// <summary>An HTTP/2 channel to the host, for any of its gRPC services.</summary>
+    /// <summary>An HTTP/2 channel to the host, for any of its gRPC services, sending the fixture's admin API key (when auth is on).</summary>
     public GrpcChannel Channel { get; }
+
+    /// <summary>The HTTP/1.1 management listener: /metrics, /healthz/live, /healthz/ready.</summary>
+    public Uri ManagementAddress { get; }
 
     public TelegramAccounts.TelegramAccountsClient Client { get; }
 
@@ -45,7 +52,8 @@ public sealed class OnboardingHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public string Address => _app.Urls.Single();
+    /// <summary>The gRPC listener.</summary>
+    public string Address { get; }
 
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "channel-tests", Guid.NewGuid().ToString("N"));
 
@@ -57,17 +65,21 @@ public sealed class OnboardingHost : IAsyncDisposable
     public static async Task<OnboardingHost> StartAsync(
         string dataDirectory, CapturedLogs logs, Action<IServiceCollection>? configureServices, params string[] arguments)
     {
+        // A real admin key unless the test turns authentication off itself.
+        var authOff = arguments.Any(a => a.StartsWith("--Auth:Disabled=", StringComparison.OrdinalIgnoreCase));
         var app = ChannelHost.Build(
         [
             $"--Storage:DataDirectory={dataDirectory}",
             "--Service:ListenUrl=http://127.0.0.1:0",
+            "--Service:ManagementUrl=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Trace",
             "--Logging:Console:LogLevel:Default=Warning",
+            .. authOff ? [] : TestApiKeys.AdminArguments,
             .. arguments,
         ], configureServices);
         app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new OnboardingHost(app, dataDirectory, logs);
+        return new OnboardingHost(app, dataDirectory, logs, authOff ? null : TestApiKeys.Admin);
     }
 
     public async Task<TelegramAccount> CreateAccountAsync(string phone) =>
