@@ -56,6 +56,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddHostedService<DatabaseInitializer>();
         services.AddScoped<AccountSecretStore>();
         services.AddScoped<SessionCheckClaims>();
+        services.AddScoped<Leases.AccountLeaseStore>();
         AddOutbox(services);
         AddKeyRing(services, settings);
         return services;
