@@ -50,6 +50,9 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
     /// <summary>The live replicas, for spreading the accounts evenly over them.</summary>
     public DbSet<ReplicaHeartbeat> ReplicaHeartbeats => Set<ReplicaHeartbeat>();
 
+    /// <summary>Leases on jobs one replica at a time runs (the outbox dispatcher).</summary>
+    public DbSet<ServiceLease> ServiceLeases => Set<ServiceLease>();
+
     /// <summary>Append-only onboarding audit (no secrets, no phone numbers).</summary>
     public DbSet<OnboardingAuditRecord> OnboardingAudit => Set<OnboardingAuditRecord>();
 
@@ -136,6 +139,7 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
         modelBuilder.ApplyConfiguration(new ParkedUpdateBatchConfiguration());
         modelBuilder.ApplyConfiguration(new AccountLeaseConfiguration());
         modelBuilder.ApplyConfiguration(new ReplicaHeartbeatConfiguration());
+        modelBuilder.ApplyConfiguration(new ServiceLeaseConfiguration());
         modelBuilder.Entity<DataProtectionKey>().ToTable("DataProtectionKeys");
     }
 

@@ -182,4 +182,52 @@ public sealed class AccountLeaseStore(ChannelDbContext db)
     /// <summary>Forgets the replica (graceful shutdown): the others count one replica fewer at once.</summary>
     public Task<int> RemoveReplicaAsync(string instanceId, CancellationToken cancellationToken) =>
         db.ReplicaHeartbeats.Where(h => h.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
+
+    /// <summary>
+    /// Takes or renews the named job lease (<see cref="ServiceLease"/>) for <paramref name="owner"/> until
+    /// <paramref name="expiresAt"/>; true while this owner holds it. A take-over from another owner increments the token.
+    /// </summary>
+    public async Task<bool> TryHoldServiceLeaseAsync(
+        string name, string owner, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var held = await db.ServiceLeases
+            .Where(l => l.Name == name && (l.Owner == owner || l.ExpiresAt <= now))
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(l => l.Token, l => l.Owner == owner ? l.Token : l.Token + 1)
+                    .SetProperty(l => l.Owner, owner)
+                    .SetProperty(l => l.ExpiresAt, expiresAt),
+                cancellationToken);
+        if (held == 1)
+        {
+            return true;
+        }
+
+        if (await db.ServiceLeases.AnyAsync(l => l.Name == name, cancellationToken))
+        {
+            return false;
+        }
+
+        var entry = db.ServiceLeases.Add(new ServiceLease { Name = name, Owner = owner, Token = 1, ExpiresAt = expiresAt });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException exception) when (db.IsUniqueConstraintViolation(exception))
+        {
+            return false;
+        }
+        finally
+        {
+            entry.State = EntityState.Detached;
+        }
+    }
+
+    /// <summary>Gives the named job lease up at once if <paramref name="owner"/> holds it (graceful shutdown).</summary>
+    public Task<int> ReleaseServiceLeaseAsync(string name, string owner, CancellationToken cancellationToken) =>
+        db.ServiceLeases
+            .Where(l => l.Name == name && l.Owner == owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAt, Released), cancellationToken);
 }

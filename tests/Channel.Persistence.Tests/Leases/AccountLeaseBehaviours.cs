@@ -191,6 +191,27 @@ public abstract class AccountLeaseBehaviours
         Assert.Null(await AcquireAsync(harness, account, Other, Now));
     }
 
+    [Fact]
+    public async Task ServiceLease_OneHolderAtATime_RenewedByItsHolder_TakenOnceExpired_ReleasedAtOnce()
+    {
+        await using var harness = await StartAsync(Ct);
+        await using var scope = harness.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<AccountLeaseStore>();
+        const string job = "outbox-dispatcher";
+
+        var first = await store.TryHoldServiceLeaseAsync(job, Me, Now, Now + Duration, Ct);
+        var other = await store.TryHoldServiceLeaseAsync(job, Other, Now.AddSeconds(5), Now.AddSeconds(5) + Duration, Ct);
+        var renewed = await store.TryHoldServiceLeaseAsync(job, Me, Now.AddSeconds(10), Now.AddSeconds(10) + Duration, Ct);
+        var stillRefused = await store.TryHoldServiceLeaseAsync(job, Other, Now.AddSeconds(25), Now.AddSeconds(25) + Duration, Ct);
+        var takenOver = await store.TryHoldServiceLeaseAsync(job, Other, Now.AddSeconds(30), Now.AddSeconds(30) + Duration, Ct);
+        var tokenAfterTakeOver = await scope.ServiceProvider.GetRequiredService<ChannelDbContext>().ServiceLeases.AsNoTracking()
+            .Where(l => l.Name == job).Select(l => l.Token).SingleAsync(Ct);
+        Assert.Equal(1, await store.ReleaseServiceLeaseAsync(job, Other, Ct));
+        var backAtOnce = await store.TryHoldServiceLeaseAsync(job, Me, Now.AddSeconds(31), Now.AddSeconds(31) + Duration, Ct);
+
+        Assert.Equal((true, false, true, false, true, 2L, true), (first, other, renewed, stillRefused, takenOver, tokenAfterTakeOver, backAtOnce));
+    }
+
     private static int UpdateCommands(PersistenceHarness harness) =>
         harness.Logs.Entries.Count(e => e.Category == DbLoggerCategory.Database.Command.Name
             && e.Message.Contains("Executed DbCommand", StringComparison.Ordinal)

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Channel.Persistence.Migrations.Sqlite
+namespace Channel.Persistence.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class AccountLeases : Migration
@@ -15,10 +15,10 @@ namespace Channel.Persistence.Migrations.Sqlite
                 name: "AccountLeases",
                 columns: table => new
                 {
-                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Owner = table.Column<string>(type: "TEXT", unicode: false, maxLength: 128, nullable: false),
-                    Token = table.Column<long>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    AccountId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Owner = table.Column<string>(type: "varchar(128)", unicode: false, maxLength: 128, nullable: false),
+                    Token = table.Column<long>(type: "bigint", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -35,12 +35,26 @@ namespace Channel.Persistence.Migrations.Sqlite
                 name: "ReplicaHeartbeats",
                 columns: table => new
                 {
-                    InstanceId = table.Column<string>(type: "TEXT", unicode: false, maxLength: 128, nullable: false),
-                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    InstanceId = table.Column<string>(type: "varchar(128)", unicode: false, maxLength: 128, nullable: false),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ReplicaHeartbeats", x => x.InstanceId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ServiceLeases",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: false),
+                    Owner = table.Column<string>(type: "varchar(128)", unicode: false, maxLength: 128, nullable: false),
+                    Token = table.Column<long>(type: "bigint", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ServiceLeases", x => x.Name);
                 });
 
             migrationBuilder.CreateIndex(
@@ -57,6 +71,9 @@ namespace Channel.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "ReplicaHeartbeats");
+
+            migrationBuilder.DropTable(
+                name: "ServiceLeases");
         }
     }
 }

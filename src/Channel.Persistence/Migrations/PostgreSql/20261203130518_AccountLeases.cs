@@ -43,6 +43,20 @@ namespace Channel.Persistence.Migrations.PostgreSql
                     table.PrimaryKey("PK_ReplicaHeartbeats", x => x.InstanceId);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ServiceLeases",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "character varying(64)", unicode: false, maxLength: 64, nullable: false),
+                    Owner = table.Column<string>(type: "character varying(128)", unicode: false, maxLength: 128, nullable: false),
+                    Token = table.Column<long>(type: "bigint", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ServiceLeases", x => x.Name);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_AccountLeases_Owner",
                 table: "AccountLeases",
@@ -57,6 +71,9 @@ namespace Channel.Persistence.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "ReplicaHeartbeats");
+
+            migrationBuilder.DropTable(
+                name: "ServiceLeases");
         }
     }
 }
