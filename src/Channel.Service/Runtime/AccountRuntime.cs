@@ -288,6 +288,25 @@ internal sealed partial class AccountRuntime : BackgroundService, IAccountRuntim
                 }
             }
 
+            // Leases the database says are ours but we do not track (after a disconnect for want of renewal, or a
+            // restart under the same Leases:InstanceId): taken up again rather than renewed with nobody connected.
+            foreach (var lease in held)
+            {
+                if (_leases.ContainsKey(lease.AccountId))
+                {
+                    continue;
+                }
+
+                if (active.Contains(lease.AccountId))
+                {
+                    _leases[lease.AccountId] = lease;
+                }
+                else
+                {
+                    release.Add(lease);
+                }
+            }
+
             // An even share: ceil(Active / live replicas). Suspended accounts (an onboarding step here) are kept.
             share = (active.Count + live - 1) / live;
             foreach (var id in _leases.Keys.Where(id => !_suspended.ContainsKey(id)).Take(Math.Max(0, _leases.Count - share)).ToList())
