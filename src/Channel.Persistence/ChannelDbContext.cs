@@ -1,6 +1,7 @@
 using Channel.Domain.Accounts;
 using Channel.Persistence.Accounts;
 using Channel.Persistence.Audit;
+using Channel.Persistence.Leases;
 using Channel.Persistence.Outbox;
 using Channel.Persistence.Secrets;
 using Channel.Persistence.Sessions;
@@ -42,6 +43,15 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
     public DbSet<ParkedUpdateBatch> ParkedUpdateBatches => Set<ParkedUpdateBatch>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Per account: which replica may connect it, until when, under which fencing token (<see cref="AccountLeaseStore"/>).</summary>
+    public DbSet<AccountLease> AccountLeases => Set<AccountLease>();
+
+    /// <summary>The live replicas, for spreading the accounts evenly over them.</summary>
+    public DbSet<ReplicaHeartbeat> ReplicaHeartbeats => Set<ReplicaHeartbeat>();
+
+    /// <summary>Leases on jobs one replica at a time runs (the outbox dispatcher).</summary>
+    public DbSet<ServiceLease> ServiceLeases => Set<ServiceLease>();
 
     /// <summary>Append-only onboarding audit (no secrets, no phone numbers).</summary>
     public DbSet<OnboardingAuditRecord> OnboardingAudit => Set<OnboardingAuditRecord>();
@@ -127,6 +137,9 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
         modelBuilder.ApplyConfiguration(new AccountUpdateStateConfiguration());
         modelBuilder.ApplyConfiguration(new AccountPeerCacheConfiguration());
         modelBuilder.ApplyConfiguration(new ParkedUpdateBatchConfiguration());
+        modelBuilder.ApplyConfiguration(new AccountLeaseConfiguration());
+        modelBuilder.ApplyConfiguration(new ReplicaHeartbeatConfiguration());
+        modelBuilder.ApplyConfiguration(new ServiceLeaseConfiguration());
         modelBuilder.Entity<DataProtectionKey>().ToTable("DataProtectionKeys");
     }
 

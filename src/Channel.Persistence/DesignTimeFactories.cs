@@ -18,3 +18,9 @@ internal sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<S
             .UseSqlServer("Server=localhost;Database=Channel;Integrated Security=true;TrustServerCertificate=true")
             .Options);
 }
+
+internal sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlChannelDbContext>
+{
+    public PostgreSqlChannelDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgreSqlChannelDbContext>().UseNpgsql("Host=localhost;Database=channel").Options);
+}

@@ -42,14 +42,21 @@ public static class PersistenceServiceCollectionExtensions
                 services.AddDbContext<ChannelDbContext, SqlServerChannelDbContext>(options =>
                     options.UseSqlServer(settings.ConnectionString, sql => sql.EnableRetryOnFailure()));
                 break;
+            case DatabaseProvider.PostgreSql:
+                // Retries transient faults (failover, dropped connections) like SQL Server's strategy: units of work go
+                // through ChannelDbContextTransactions.InTransactionAsync, which the strategy can re-run whole.
+                services.AddDbContext<ChannelDbContext, PostgreSqlChannelDbContext>(options =>
+                    options.UseNpgsql(settings.ConnectionString, npgsql => npgsql.EnableRetryOnFailure()));
+                break;
             default:
-                throw new InvalidConfigurationException(PersistenceSettings.ProviderKey, "expected 'Sqlite' or 'SqlServer'.");
+                throw new InvalidConfigurationException(PersistenceSettings.ProviderKey, PersistenceSettings.ExpectedProviders);
         }
 
         // Before AddDataProtection: hosted services start in registration order, and DataProtection's reads the key ring.
         services.AddHostedService<DatabaseInitializer>();
         services.AddScoped<AccountSecretStore>();
         services.AddScoped<SessionCheckClaims>();
+        services.AddScoped<Leases.AccountLeaseStore>();
         AddOutbox(services);
         AddKeyRing(services, settings);
         return services;

@@ -40,7 +40,7 @@ public sealed class HostConfigurationTests
 
         Assert.Equal(2, process.ExitCode);
         Assert.Equal(
-            ["Invalid configuration 'Database:Provider': expected 'Sqlite' or 'SqlServer'."],
+            ["Invalid configuration 'Database:Provider': expected 'Sqlite', 'SqlServer' or 'PostgreSql'."],
             (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Empty(await stdout);
     }

@@ -7,4 +7,7 @@ public enum DatabaseProvider
 
     /// <summary>Microsoft SQL Server, for production.</summary>
     SqlServer,
+
+    /// <summary>PostgreSQL (Npgsql), for production; connection string in <c>ConnectionStrings:PostgreSql</c>.</summary>
+    PostgreSql,
 }

@@ -12,6 +12,8 @@ public sealed class PersistenceSettings
     public const string ProviderKey = "Database:Provider";
     public const string ApplyMigrationsKey = "Database:ApplyMigrationsOnStartup";
     public const string ConnectionStringKey = "ConnectionStrings:Channel";
+    public const string PostgreSqlConnectionStringKey = "ConnectionStrings:PostgreSql";
+    public const string ExpectedProviders = "expected 'Sqlite', 'SqlServer' or 'PostgreSql'.";
     public const string DataDirectoryKey = "Storage:DataDirectory";
     public const string KeyEncryptionKeyKey = "DataProtection:KeyEncryptionKey";
     public const string CertificatePathKey = "DataProtection:CertificatePath";
@@ -58,9 +60,19 @@ public sealed class PersistenceSettings
 
         dataDirectory = Path.GetFullPath(dataDirectory, contentRootPath);
 
-        var connectionString = configuration[ConnectionStringKey];
+        // PostgreSQL has a key of its own (a deployment may keep several connection strings side by side);
+        // ConnectionStrings:Channel still works for it.
+        var connectionString = provider == DatabaseProvider.PostgreSql && !string.IsNullOrWhiteSpace(configuration[PostgreSqlConnectionStringKey])
+            ? configuration[PostgreSqlConnectionStringKey]
+            : configuration[ConnectionStringKey];
         if (string.IsNullOrWhiteSpace(connectionString))
         {
+            if (provider == DatabaseProvider.PostgreSql)
+            {
+                throw new InvalidConfigurationException(
+                    PostgreSqlConnectionStringKey, "a PostgreSQL connection string is required when Database:Provider is PostgreSql.");
+            }
+
             if (provider == DatabaseProvider.SqlServer)
             {
                 throw new InvalidConfigurationException(
@@ -112,7 +124,7 @@ public sealed class PersistenceSettings
             return provider;
         }
 
-        throw new InvalidConfigurationException(ProviderKey, "expected 'Sqlite' or 'SqlServer'.");
+        throw new InvalidConfigurationException(ProviderKey, ExpectedProviders);
     }
 
     private static bool ReadBool(IConfiguration configuration, string key, bool defaultValue)

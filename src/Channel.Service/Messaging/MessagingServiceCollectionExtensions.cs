@@ -1,4 +1,5 @@
 using Channel.Service.Hosting;
+using Channel.Service.Replicas;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,7 @@ public static class MessagingServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.AddSingleton<OutboxStatus>();
+        services.AddChannelReplicas(configuration);
         services.AddOptions<MassTransitHostOptions>().Configure(options =>
         {
             // The outbox absorbs a broker outage: the host starts (and answers) without it.

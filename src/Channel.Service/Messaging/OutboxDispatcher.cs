@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Channel.MTProto.Client;
+using Channel.Persistence.Leases;
 using Channel.Persistence.Outbox;
 using Channel.Service.Observability;
+using Channel.Service.Replicas;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +16,13 @@ namespace Channel.Service.Messaging;
 /// order), accounts side by side; on a failure the account's chain stops, every confirmed row is marked, and the
 /// dispatcher backs off (jittered, doubling) and retries from the first unsent row, so per-account order holds while
 /// the broker is down and the host never crashes. Woken by <see cref="OutboxSignal"/>; polls as a safety net; prunes sent rows.
-/// One dispatcher per database: several replicas would publish the same rows (no leases yet).
+/// <para>
+/// Several replicas: only the holder of the "outbox-dispatcher" lease (<see cref="ServiceLease"/>, renewed before every
+/// batch, released on shutdown) publishes, so the whole outbox keeps one publisher and per-account order holds; the
+/// others stand by and take over once it expires (<c>Leases:Duration</c>). A single lease rather than "rows of the
+/// accounts I lease": status events of accounts nobody leases (onboarding, revoked) must be published too, and a
+/// hand-over of an account would otherwise let two dispatchers interleave its rows.
+/// </para>
 /// </summary>
 internal sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
@@ -23,9 +31,16 @@ internal sealed partial class OutboxDispatcher(
     OutboxStatus status,
     IOptions<OutboxOptions> options,
     BusSettings busSettings,
+    ReplicaIdentity replica,
+    IOptions<LeaseOptions> leaseOptions,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    /// <summary>The <see cref="ServiceLease"/> name of the one replica that publishes.</summary>
+    public const string LeaseName = "outbox-dispatcher";
+
+    private bool _leader;
+
     private enum BatchResult
     {
         Idle,
@@ -96,9 +111,45 @@ internal sealed partial class OutboxDispatcher(
         ExponentialBackoff.Delay(failures, settings.RetryMinDelay, settings.RetryMaxDelay, jitter: 0.25, Random.Shared.NextDouble());
 #pragma warning restore CA5394
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (!_leader)
+        {
+            return;
+        }
+
+        // Hand over at once rather than after the lease runs out.
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<AccountLeaseStore>().ReleaseServiceLeaseAsync(LeaseName, replica.InstanceId, cancellationToken);
+        }
+#pragma warning disable CA1031 // Shutting down: the lease runs out by itself.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogLeaseNotReleased(logger, exception);
+        }
+    }
+
     private async Task<BatchResult> DispatchBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
+        var now = time.GetUtcNow();
+        var leader = await scope.ServiceProvider.GetRequiredService<AccountLeaseStore>()
+            .TryHoldServiceLeaseAsync(LeaseName, replica.InstanceId, now, now + leaseOptions.Value.Duration, cancellationToken);
+        if (leader != _leader)
+        {
+            _leader = leader;
+            LogLeadership(logger, replica.InstanceId, leader);
+        }
+
+        if (!leader)
+        {
+            return BatchResult.Idle;
+        }
+
         var store = scope.ServiceProvider.GetRequiredService<OutboxStore>();
         var backlog = await store.GetBacklogAsync(cancellationToken);
         status.Scanned(backlog.Count, backlog.OldestCreatedAt);
@@ -250,4 +301,10 @@ internal sealed partial class OutboxDispatcher(
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Information, Message = "Pruned {Count} sent outbox row(s).")]
     private static partial void LogPruned(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4090, Level = LogLevel.Information, Message = "Outbox dispatcher of replica {InstanceId}: publishing {Leader} (the outbox-dispatcher lease).")]
+    private static partial void LogLeadership(ILogger logger, string instanceId, bool leader);
+
+    [LoggerMessage(EventId = 4091, Level = LogLevel.Warning, Message = "The outbox-dispatcher lease could not be released at shutdown; another replica takes it when it runs out.")]
+    private static partial void LogLeaseNotReleased(ILogger logger, Exception exception);
 }

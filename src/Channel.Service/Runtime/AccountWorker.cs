@@ -3,6 +3,8 @@ using Channel.Domain.Accounts;
 using Channel.MTProto.Accounts;
 using Channel.MTProto.Client;
 using Channel.MTProto.Peers;
+using Channel.Persistence;
+using Channel.Persistence.Leases;
 using Channel.Persistence.Secrets;
 using Channel.Service.Onboarding;
 using Channel.Service.Telegram;
@@ -14,10 +16,17 @@ namespace Channel.Service.Runtime;
 /// (<see cref="InboundBatchHandler"/>), saves session changes, checks the session on the live connection, and when
 /// the connection cannot start or stops unexpectedly tries again with jittered backoff. When Telegram ends the session
 /// (revoked, banned, deleted) the loss is recorded once and the worker ends: no reconnect loop.
+/// <para>
+/// It works under the account's <see cref="Lease"/>: every write (batches, peers, session) is fenced by its token, and
+/// (re)connecting checks it first. A fenced write that finds the lease gone ends the worker at once
+/// (<see cref="LostLease"/>); the runtime does not restart it unless it takes the lease again.
+/// </para>
 /// </summary>
 internal sealed partial class AccountWorker : IAsyncDisposable
 {
     private readonly TelegramAccountId _id;
+    private readonly Lease _lease;
+    private readonly TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IServiceScopeFactory _scopes;
     private readonly IAccountConnectionFactory _connections;
     private readonly RuntimeOptions _options;
@@ -36,10 +45,11 @@ internal sealed partial class AccountWorker : IAsyncDisposable
     private Task _run = Task.CompletedTask;
 
     public AccountWorker(
-        TelegramAccountId id, IServiceScopeFactory scopes, IAccountConnectionFactory connections, RuntimeOptions options, TimeSpan checkInterval,
+        TelegramAccountId id, Lease lease, IServiceScopeFactory scopes, IAccountConnectionFactory connections, RuntimeOptions options, TimeSpan checkInterval,
         SemaphoreSlim startGate, TimeProvider time, ILogger logger)
     {
         _id = id;
+        _lease = lease;
         _scopes = scopes;
         _connections = connections;
         _options = options;
@@ -51,6 +61,12 @@ internal sealed partial class AccountWorker : IAsyncDisposable
     }
 
     public TelegramAccountId Id => _id;
+
+    /// <summary>The lease the worker runs under.</summary>
+    public Lease Lease => _lease;
+
+    /// <summary>True once a fenced write found the lease gone: the worker has ended (or is ending) for good.</summary>
+    public bool LostLease => _lost.Task.IsCompleted;
 
     /// <summary>Completes when the worker has stopped (disposed, or the account left Active).</summary>
     public Task Completion => _run;
@@ -83,7 +99,7 @@ internal sealed partial class AccountWorker : IAsyncDisposable
     private async Task RunAsync(CancellationToken stopping)
     {
         var attempt = 0;
-        while (!stopping.IsCancellationRequested)
+        while (!stopping.IsCancellationRequested && !LostLease)
         {
             string? lastError;
             try
@@ -104,6 +120,11 @@ internal sealed partial class AccountWorker : IAsyncDisposable
             {
                 return;
             }
+            catch (LeaseLostException)
+            {
+                OnLeaseLost();
+                return;
+            }
             catch (Exception exception)
             {
                 if (TelegramFailures.LossOf(exception) is not null && await RecordLossAsync(exception))
@@ -113,6 +134,11 @@ internal sealed partial class AccountWorker : IAsyncDisposable
 
                 lastError = TelegramFailures.IsTelegramFailure(exception) ? TelegramFailures.ReasonOf(exception) : exception.GetType().Name;
                 LogStartFailed(_logger, TelegramFailures.IsTelegramFailure(exception) ? null : exception, _id, lastError);
+            }
+
+            if (LostLease)
+            {
+                return;
             }
 
             attempt++;
@@ -129,6 +155,25 @@ internal sealed partial class AccountWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>A fenced write found the lease gone: stop for good, once.</summary>
+    private void OnLeaseLost()
+    {
+        if (_lost.TrySetResult())
+        {
+            SetStatus(AccountConnectionState.Stopped, "lease lost");
+            LogLeaseLost(_logger, _id, _lease.Token);
+        }
+    }
+
+    /// <summary>Before (re)connecting: is the lease still ours? (A reconnect after a long backoff may come after it ran out.)</summary>
+    private async Task CheckLeaseAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        var leases = scope.ServiceProvider.GetRequiredService<AccountLeaseStore>();
+        await db.InTransactionAsync(ct => leases.FenceAsync(_lease, _time.GetUtcNow(), ct), cancellationToken);
+    }
+
     /// <summary>One connection's life, from restore to its end.</summary>
     private async Task<RunOutcome> RunOnceAsync(CancellationToken stopping)
     {
@@ -140,6 +185,7 @@ internal sealed partial class AccountWorker : IAsyncDisposable
         await _startGate.WaitAsync(stopping);
         try
         {
+            await CheckLeaseAsync(stopping);
             RestoredAccount? restored;
             await using (var scope = _scopes.CreateAsyncScope())
             {
@@ -162,7 +208,7 @@ internal sealed partial class AccountWorker : IAsyncDisposable
             }
 
             var translator = new InboundEventTranslator(_id, restored.HelpdeskAccountId, peer => (connection as AccountConnection)?.FindPeer(peer), _time);
-            var handler = new InboundBatchHandler(_id, translator, TakeChangedPeers, () => Volatile.Write(ref _peersDirty, 1), _scopes, _time, _logger);
+            var handler = new InboundBatchHandler(_id, _lease, OnLeaseLost, translator, TakeChangedPeers, () => Volatile.Write(ref _peersDirty, 1), _scopes, _time, _logger);
             connection.SessionChanged += OnSessionChanged;
             connection.PeersChanged += OnPeersChanged;
             connection.StatusChanged += OnConnectionStatusChanged;
@@ -201,7 +247,7 @@ internal sealed partial class AccountWorker : IAsyncDisposable
                 return await RecordLossAsync(new MTProtoTerminalException(terminalError)) ? RunOutcome.Ended : RunOutcome.Restart;
             }
 
-            return stopping.IsCancellationRequested ? RunOutcome.Ended : RunOutcome.Restart;
+            return stopping.IsCancellationRequested || LostLease ? RunOutcome.Ended : RunOutcome.Restart;
         }
         finally
         {
@@ -215,16 +261,23 @@ internal sealed partial class AccountWorker : IAsyncDisposable
     {
         if (_checkInterval <= TimeSpan.Zero)
         {
-            return await connection.Stopped.WaitAsync(stopping);
+            var first = await Task.WhenAny(connection.Stopped, _lost.Task).WaitAsync(stopping);
+            return first == connection.Stopped ? await connection.Stopped : null;
         }
 
         using var timer = new PeriodicTimer(_checkInterval, _time);
         while (true)
         {
             var tick = timer.WaitForNextTickAsync(stopping).AsTask();
-            if (await Task.WhenAny(connection.Stopped, tick) == connection.Stopped)
+            var first = await Task.WhenAny(connection.Stopped, tick, _lost.Task);
+            if (first == connection.Stopped)
             {
                 return await connection.Stopped;
+            }
+
+            if (first == _lost.Task)
+            {
+                return null;
             }
 
             await tick;
@@ -331,15 +384,34 @@ internal sealed partial class AccountWorker : IAsyncDisposable
 
     private async Task SaveSessionAsync(IAccountConnection connection, CancellationToken cancellationToken)
     {
+        if (LostLease)
+        {
+            // The new owner's session is the one that counts now.
+            return;
+        }
+
         var bytes = connection.SerializeSession();
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<AccountSecretStore>().SaveSessionAsync(_id, bytes, cancellationToken);
+            var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+            var leases = scope.ServiceProvider.GetRequiredService<AccountLeaseStore>();
+            var secrets = scope.ServiceProvider.GetRequiredService<AccountSecretStore>();
+            await db.InTransactionAsync(
+                async ct =>
+                {
+                    await leases.FenceAsync(_lease, _time.GetUtcNow(), ct);
+                    await secrets.SaveSessionAsync(_id, bytes, ct);
+                },
+                cancellationToken);
         }
         catch (AccountNotFoundException)
         {
             // Deleted meanwhile: nothing to keep.
+        }
+        catch (LeaseLostException)
+        {
+            OnLeaseLost();
         }
         finally
         {
@@ -419,6 +491,9 @@ internal sealed partial class AccountWorker : IAsyncDisposable
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Telegram ended the session of account {AccountId}, but the database did not take the change; trying again.")]
     private static partial void LogLossNotRecorded(ILogger logger, Exception exception, TelegramAccountId accountId);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Account {AccountId}: this replica no longer holds its lease (token {Token}); the connection is stopped and nothing more is written.")]
+    private static partial void LogLeaseLost(ILogger logger, TelegramAccountId accountId, long token);
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "The session of account {AccountId} could not be saved; trying again.")]
     private static partial void LogSessionNotSaved(ILogger logger, Exception exception, TelegramAccountId accountId);

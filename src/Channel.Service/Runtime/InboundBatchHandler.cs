@@ -2,6 +2,7 @@ using Channel.Domain.Accounts;
 using Channel.MTProto.Accounts;
 using Channel.MTProto.UpdateHandling;
 using Channel.Persistence;
+using Channel.Persistence.Leases;
 using Channel.Persistence.Outbox;
 using Channel.Persistence.Secrets;
 using Channel.Persistence.Updates;
@@ -14,10 +15,14 @@ namespace Channel.Service.Runtime;
 /// Stores one account's batches: the events derived from a batch go to the outbox and the account's advanced update
 /// state to AccountUpdateStates <em>in one transaction</em>; only after the commit does the updates engine treat the
 /// batch as handled. A crash before the commit leaves neither, and the same updates come again from getDifference;
-/// a fact already in the outbox (same EventId) is not added twice, and takes no new Sequence.
+/// a fact already in the outbox (same EventId) is not added twice, and takes no new Sequence. Every transaction is
+/// fenced by the account's lease first (<see cref="AccountLeaseStore.FenceAsync"/>): a replica that lost the lease
+/// writes nothing, and is told through <c>leaseLost</c> so that its worker stops.
 /// </summary>
 internal sealed partial class InboundBatchHandler(
     TelegramAccountId accountId,
+    Lease lease,
+    Action leaseLost,
     InboundEventTranslator translator,
     Func<byte[]?> takeChangedPeers,
     Action peersNotStored,
@@ -36,6 +41,11 @@ internal sealed partial class InboundBatchHandler(
         try
         {
             await StoreAsync(batch, pending, peers, parked: null, cancellationToken);
+        }
+        catch (LeaseLostException)
+        {
+            leaseLost();
+            throw;
         }
         catch
         {
@@ -67,9 +77,16 @@ internal sealed partial class InboundBatchHandler(
             await HandleAsync(batch, cancellationToken);
             return;
         }
-        catch (Exception again) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception again) when (again is not LeaseLostException && !cancellationToken.IsCancellationRequested)
         {
             lastError = again;
+        }
+
+        // Not ours any more: the new owner gets the batch from Telegram; nothing is parked for it.
+        if (lastError is LeaseLostException)
+        {
+            leaseLost();
+            throw new LeaseLostException(lease);
         }
 
         var summary = string.Join(", ", batch.Updates.Select(u => u.GetType().Name).GroupBy(n => n).Select(g => $"{g.Key}×{g.Count()}"));
@@ -81,7 +98,16 @@ internal sealed partial class InboundBatchHandler(
             Summary = Truncate(summary, ParkedUpdateBatch.MaxSummaryLength),
             State = batch.State.Serialize(),
         };
-        await StoreAsync(batch, [], peers: null, parked, cancellationToken);
+        try
+        {
+            await StoreAsync(batch, [], peers: null, parked, cancellationToken);
+        }
+        catch (LeaseLostException)
+        {
+            leaseLost();
+            throw;
+        }
+
         LogParked(logger, lastError, accountId, batch.Number, batch.Attempt, summary);
     }
 
@@ -91,6 +117,7 @@ internal sealed partial class InboundBatchHandler(
         var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
         var outbox = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
         var protectedPeers = peers is null ? null : scope.ServiceProvider.GetRequiredService<AccountSecretStore>().ProtectPeerCache(accountId, peers);
+        var leases = scope.ServiceProvider.GetRequiredService<AccountLeaseStore>();
         var now = time.GetUtcNow();
         using var activity = ChannelTelemetry.Source.StartActivity("inbound.store");
         activity?.SetTag("channel.account_id", accountId.ToString());
@@ -99,6 +126,7 @@ internal sealed partial class InboundBatchHandler(
         {
             db.ChangeTracker.Clear();
             newEvents = [];
+            await leases.FenceAsync(lease, time.GetUtcNow(), ct);
             var state = await db.AccountUpdateStates.SingleOrDefaultAsync(s => s.AccountId == accountId, ct);
             if (state is null)
             {

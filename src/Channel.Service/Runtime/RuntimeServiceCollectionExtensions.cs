@@ -1,4 +1,5 @@
 using Channel.Persistence.Outbox;
+using Channel.Service.Replicas;
 using Microsoft.Extensions.Options;
 
 namespace Channel.Service.Runtime;
@@ -13,6 +14,7 @@ internal static class RuntimeServiceCollectionExtensions
     {
         services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>();
+        services.AddChannelReplicas(configuration);
         services.AddSingleton<IAccountConnectionFactory, AccountConnectionFactory>();
         services.AddScoped<AccountRestorer>();
         services.AddSingleton<AccountRuntime>();

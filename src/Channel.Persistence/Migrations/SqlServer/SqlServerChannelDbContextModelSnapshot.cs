@@ -114,6 +114,69 @@ namespace Channel.Persistence.Migrations.SqlServer
                     b.ToTable("OnboardingAudit", (string)null);
                 });
 
+            modelBuilder.Entity("Channel.Persistence.Leases.AccountLease", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)");
+
+                    b.Property<long>("Token")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId");
+
+                    b.HasIndex("Owner");
+
+                    b.ToTable("AccountLeases", (string)null);
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Leases.ReplicaHeartbeat", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("ReplicaHeartbeats", (string)null);
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Leases.ServiceLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)");
+
+                    b.Property<long>("Token")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ServiceLeases", (string)null);
+                });
+
             modelBuilder.Entity("Channel.Persistence.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -344,6 +407,15 @@ namespace Channel.Persistence.Migrations.SqlServer
                         });
 
                     b.Navigation("Identity");
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Leases.AccountLease", b =>
+                {
+                    b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Channel.Persistence.Leases.AccountLease", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Channel.Persistence.Secrets.AccountSecrets", b =>

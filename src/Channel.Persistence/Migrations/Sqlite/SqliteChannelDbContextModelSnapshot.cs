@@ -107,6 +107,69 @@ namespace Channel.Persistence.Migrations.Sqlite
                     b.ToTable("OnboardingAudit", (string)null);
                 });
 
+            modelBuilder.Entity("Channel.Persistence.Leases.AccountLease", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Token")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId");
+
+                    b.HasIndex("Owner");
+
+                    b.ToTable("AccountLeases", (string)null);
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Leases.ReplicaHeartbeat", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("ReplicaHeartbeats", (string)null);
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Leases.ServiceLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Token")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ServiceLeases", (string)null);
+                });
+
             modelBuilder.Entity("Channel.Persistence.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -331,6 +394,15 @@ namespace Channel.Persistence.Migrations.Sqlite
                         });
 
                     b.Navigation("Identity");
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Leases.AccountLease", b =>
+                {
+                    b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Channel.Persistence.Leases.AccountLease", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Channel.Persistence.Secrets.AccountSecrets", b =>

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Hosting;
 
 namespace Channel.Persistence.Tests.Outbox;
 
-/// <summary>The outbox on a real SQLite file, through the real persistence composition.</summary>
-public sealed class OutboxTests : IAsyncLifetime
+/// <summary>What the outbox must do on every provider, through the real persistence composition.</summary>
+public abstract class OutboxBehaviours : IAsyncLifetime
 {
     private readonly TempDirectory _root = new();
     private readonly RecordingStatusListener _listener = new();
@@ -20,10 +20,15 @@ public sealed class OutboxTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>The provider's settings (the data directory is added here).</summary>
+    private protected abstract Task<Dictionary<string, string?>> ProviderSettingsAsync(CancellationToken cancellationToken);
+
     public async ValueTask InitializeAsync()
     {
+        var settings = await ProviderSettingsAsync(Ct);
+        settings[PersistenceSettings.DataDirectoryKey] = "data";
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [PersistenceSettings.DataDirectoryKey] = "data" })
+            .AddInMemoryCollection(settings)
             .Build();
         _services = new ServiceCollection()
             .AddLogging()
@@ -38,8 +43,13 @@ public sealed class OutboxTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await _services.DisposeAsync();
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+
         _root.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Fact]
@@ -207,7 +217,8 @@ public sealed class OutboxTests : IAsyncLifetime
 
         await using var scope = _services.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<OutboxStore>();
-        var now = DateTimeOffset.UtcNow.AddYears(1);
+        // Whole microseconds: PostgreSQL keeps no finer instants, and the pruning bound below is 1 µs later.
+        var now = DateTimeOffset.UnixEpoch.AddMicroseconds(DateTimeOffset.UtcNow.AddYears(1).ToUnixTimeMilliseconds() * 1000L);
         var unsent = (await store.GetUnsentAsync(100, now, Ct)).Where(m => m.MessageType == nameof(InboundMessageReceived)).ToList();
         Assert.Equal(ids, unsent.Select(m => m.MessageId));
         Assert.True(unsent.Select(m => m.Id).SequenceEqual(unsent.Select(m => m.Id).Order()));
@@ -216,7 +227,7 @@ public sealed class OutboxTests : IAsyncLifetime
         await store.MarkSentAsync(all.Select(m => m.Id).ToList(), now, Ct);
         Assert.Equal(0, (await store.GetBacklogAsync(Ct)).Count);
         Assert.Equal(0, await store.PruneAsync(now, Ct));
-        Assert.Equal(all.Count, await store.PruneAsync(now.AddTicks(1), Ct));
+        Assert.Equal(all.Count, await store.PruneAsync(now.AddMicroseconds(1), Ct));
     }
 
     private static InboundMessageReceived Inbound(Guid eventId, TelegramAccount account, long sequence) => new()

@@ -1,0 +1,1 @@
+[assembly: AssemblyFixture(typeof(Channel.Tests.Infrastructure.PostgreSqlNode))]
