@@ -3,6 +3,7 @@ using Channel.Persistence.Configuration;
 using Channel.Service.Errors;
 using Channel.Service.Grpc;
 using Channel.Service.Messaging;
+using Channel.Service.Outbound;
 using Channel.Service.Runtime;
 using Channel.Service.Sandbox;
 using Channel.Service.Telegram;
@@ -33,6 +34,7 @@ public static class ChannelHost
         builder.Services.AddChannelTelegram(builder.Configuration);
         builder.Services.AddChannelRuntime(builder.Configuration);
         builder.Services.AddChannelMessaging(builder.Configuration);
+        builder.Services.AddChannelOutbound(builder.Configuration);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ExceptionMappingInterceptor>();
@@ -53,6 +55,7 @@ public static class ChannelHost
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapGrpcService<TelegramAccountsService>();
+        app.MapGrpcService<TelegramMessagesService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
