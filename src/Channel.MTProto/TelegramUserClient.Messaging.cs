@@ -21,10 +21,11 @@ internal sealed partial class TelegramUserClient
     /// </param>
     /// <param name="replyToMessageId">The message in the same chat this one answers.</param>
     /// <param name="cancellationToken">Cancels the call (the message may still have been sent: retry with the same random id).</param>
+    /// <param name="entities">The text's formatting (offsets in UTF-16 code units); null or empty: plain text.</param>
     /// <exception cref="MessageTooLongException">The text exceeds message_length_max (checked before sending).</exception>
     /// <exception cref="PeerNotCachedException">The peer's access hash is unknown.</exception>
     /// <exception cref="FloodWaitException">FLOOD_WAIT_X or SLOWMODE_WAIT_X not slept through by the policy.</exception>
-    public async Task<SentMessage> SendTextAsync(PeerId peer, string text, long randomId, int? replyToMessageId = null, CancellationToken cancellationToken = default)
+    public async Task<SentMessage> SendTextAsync(PeerId peer, string text, long randomId, int? replyToMessageId = null, CancellationToken cancellationToken = default, IReadOnlyList<MessageEntityBase>? entities = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         var inputPeer = GetInputPeer(peer);
@@ -40,6 +41,7 @@ internal sealed partial class TelegramUserClient
             Message = text,
             RandomId = randomId,
             ReplyTo = replyToMessageId is { } replyTo ? new InputReplyToMessage { ReplyToMsgId = replyTo } : null,
+            Entities = entities is { Count: > 0 } ? entities : null,
         };
 
         UpdatesBase result;
@@ -55,6 +57,51 @@ internal sealed partial class TelegramUserClient
         OnRpcUpdates(result);
         return FindSentMessage(peer, randomId, result);
     }
+
+    /// <summary>messages.editMessage: replaces the text (and entities) of one of our messages.</summary>
+    /// <exception cref="MessageTooLongException">The text exceeds message_length_max.</exception>
+    public async Task EditTextAsync(PeerId peer, int messageId, string text, IReadOnlyList<MessageEntityBase>? entities, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        var inputPeer = GetInputPeer(peer);
+        var maxLength = (await GetConfigAsync(cancellationToken).ConfigureAwait(false)).MessageLengthMax;
+        if (text.Length > maxLength)
+        {
+            throw new MessageTooLongException(text.Length, maxLength);
+        }
+
+        var result = await InvokeAsync(
+            new Messages.EditMessage { Peer = inputPeer, Id = messageId, Message = text, Entities = entities is { Count: > 0 } ? entities : null },
+            cancellationToken).ConfigureAwait(false);
+        OnRpcUpdates(result);
+    }
+
+    /// <summary>Deletes messages for everyone (messages.deleteMessages with revoke; channels.deleteMessages in a channel).</summary>
+    public async Task DeleteMessagesAsync(PeerId peer, IReadOnlyList<int> messageIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        if (peer.Kind == PeerKind.Channel)
+        {
+            var channelAffected = await InvokeAsync(new Channels.DeleteMessages { Channel = _peers.GetInputChannel(peer.Id), Id = messageIds }, cancellationToken).ConfigureAwait(false);
+            if (channelAffected is Messages.AffectedMessages a)
+            {
+                Volatile.Read(ref _updates)?.ObserveAffected(a.Pts, a.PtsCount, peer.Id);
+            }
+
+            return;
+        }
+
+        var affected = await InvokeAsync(new Messages.DeleteMessages { Revoke = true, Id = messageIds }, cancellationToken).ConfigureAwait(false);
+        OnRpcAffectedMessages(affected);
+    }
+
+    /// <summary>messages.setTyping with sendMessageTypingAction (Telegram shows it for about 6 seconds).</summary>
+    public async Task SetTypingAsync(PeerId peer, CancellationToken cancellationToken = default) =>
+        await InvokeAsync(new Messages.SetTyping { Peer = GetInputPeer(peer), Action = new SendMessageTypingAction() }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>message_length_max of help.getConfig.</summary>
+    public async Task<int> GetMessageLengthMaxAsync(CancellationToken cancellationToken = default) =>
+        (await GetConfigAsync(cancellationToken).ConfigureAwait(false)).MessageLengthMax;
 
     /// <summary>Marks everything up to <paramref name="maxId"/> in <paramref name="peer"/> as read (messages.readHistory / channels.readHistory).</summary>
     public async Task MarkReadAsync(PeerId peer, int maxId, CancellationToken cancellationToken = default)

@@ -38,6 +38,20 @@ internal sealed partial class TelegramUserClient
         return ResolveAsync(new Contacts.ResolvePhone { Phone = digits }, "PHONE_NOT_OCCUPIED", "PHONE_NUMBER_INVALID", cancellationToken);
     }
 
+    /// <summary>
+    /// contacts.importContacts with one phone contact: how Telegram lets an account find a user by phone number (the
+    /// user's privacy settings decide). The user (and its access hash) is cached.
+    /// </summary>
+    /// <returns>The user, or null when the phone has no account (or its owner does not let us find it).</returns>
+    public async Task<CachedPeer?> ImportPhoneContactAsync(string phone, CancellationToken cancellationToken = default)
+    {
+        var digits = PeerCache.NormalizePhone(phone) ?? throw new ArgumentException("The phone number has no digits.", nameof(phone));
+        var imported = await InvokeAsync(
+            new Contacts.ImportContacts { Contacts = [new InputPhoneContact { ClientId = 1, Phone = digits, FirstName = digits, LastName = string.Empty }] },
+            cancellationToken).ConfigureAwait(false);
+        return imported is Contacts.ImportedContacts { Imported: [ImportedContact { UserId: var userId }, ..] } && _peers.TryGet(PeerId.User(userId), out var cached) ? cached : null;
+    }
+
     /// <summary>The InputPeer for <paramref name="peer"/> (inputPeerSelf for the account itself).</summary>
     /// <exception cref="PeerNotCachedException">Its access hash is unknown: resolve it first.</exception>
     public InputPeerBase GetInputPeer(PeerId peer) => _peers.GetInputPeer(peer, Session.UserId);

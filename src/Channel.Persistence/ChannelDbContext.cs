@@ -2,6 +2,7 @@ using Channel.Domain.Accounts;
 using Channel.Persistence.Accounts;
 using Channel.Persistence.Audit;
 using Channel.Persistence.Leases;
+using Channel.Persistence.Outbound;
 using Channel.Persistence.Outbox;
 using Channel.Persistence.Secrets;
 using Channel.Persistence.Sessions;
@@ -41,6 +42,9 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
 
     /// <summary>Update batches the runtime could not process, kept for an operator (no message text).</summary>
     public DbSet<ParkedUpdateBatch> ParkedUpdateBatches => Set<ParkedUpdateBatch>();
+
+    /// <summary>Agents' replies by (account, idempotency key): recorded before they are sent.</summary>
+    public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -140,6 +144,7 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
         modelBuilder.ApplyConfiguration(new AccountLeaseConfiguration());
         modelBuilder.ApplyConfiguration(new ReplicaHeartbeatConfiguration());
         modelBuilder.ApplyConfiguration(new ServiceLeaseConfiguration());
+        modelBuilder.ApplyConfiguration(new OutboundMessageConfiguration());
         modelBuilder.Entity<DataProtectionKey>().ToTable("DataProtectionKeys");
     }
 

@@ -72,6 +72,14 @@ internal sealed class ControlApi : IAsyncDisposable
 
         app.MapGet("/users/{user}/messages", (string user) => Handle(() => Results.Json(world.ReceivedMessages(user))));
 
+        app.MapPost("/users/{user}/block", (string user, HttpRequest request) => HandleAsync<BlockRequest>(request, body =>
+        {
+            world.Block(user, Reference(body.User, "user"), body.Blocked ?? true);
+            return Results.Json(new BlockResponse(body.Blocked ?? true));
+        }));
+
+        app.MapGet("/users/{user}/read-outbox/{peer}", (string user, string peer) => Handle(() => Results.Json(new ReadOutboxResponse(world.ReadOutboxMaxId(user, peer)))));
+
         app.MapPost("/users/{user}/revoke", (string user) => Handle(() => Results.Json(new RevokeResponse(world.RevokeSessions(user)))));
 
         app.MapPost("/messages", (HttpRequest request) => HandleAsync<SendMessageRequest>(request, body =>
@@ -245,6 +253,17 @@ internal sealed class ControlApi : IAsyncDisposable
     private sealed record DeleteResponse(int Deleted);
 
     private sealed record ReadResponse(int Pts);
+
+    private sealed record BlockResponse(bool Blocked);
+
+    private sealed record ReadOutboxResponse(int MaxId);
+
+    private sealed class BlockRequest
+    {
+        public JsonElement? User { get; set; }
+
+        public bool? Blocked { get; set; }
+    }
 
     private sealed class EditRequest
     {

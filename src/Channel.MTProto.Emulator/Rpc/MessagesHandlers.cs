@@ -3,14 +3,15 @@ using Channel.MTProto.Tl.Api;
 
 namespace Channel.MTProto.Emulator.Rpc;
 
-/// <summary>messages.* for private chats and basic groups: send (idempotent per random_id), dialogs, history, read, edit, delete.</summary>
+/// <summary>messages.* for private chats and basic groups: send (idempotent per random_id, entities and reply_to kept), dialogs, history, read, edit, delete, typing.</summary>
 internal static class MessagesHandlers
 {
     public static void Register(WorldRpc rpc)
     {
         var world = rpc.World;
         rpc.Authorized<Messages.SendMessage, UpdatesBase>(Messages.SendMessage.TlConstructorId,
-            (context, userId, request) => world.SendMessage(context, userId, request.Peer, request.Message, request.RandomId));
+            (context, userId, request) => world.SendMessage(context, userId, request.Peer, request.Message, request.Entities,
+                (request.ReplyTo as InputReplyToMessage)?.ReplyToMsgId, request.RandomId));
         rpc.Authorized<Messages.GetDialogs, Messages.DialogsBase>(Messages.GetDialogs.TlConstructorId,
             (_, userId, request) => world.GetDialogs(userId, request.OffsetDate, request.OffsetId, request.Limit));
         rpc.Authorized<Messages.GetHistory, Messages.MessagesBase>(Messages.GetHistory.TlConstructorId,
@@ -18,7 +19,9 @@ internal static class MessagesHandlers
         rpc.Authorized<Messages.ReadHistory, Messages.AffectedMessagesBase>(Messages.ReadHistory.TlConstructorId,
             (context, userId, request) => world.ReadHistory(context, userId, request.Peer, request.MaxId));
         rpc.Authorized<Messages.EditMessage, UpdatesBase>(Messages.EditMessage.TlConstructorId,
-            (context, userId, request) => world.EditMessage(context, userId, request.Peer, request.Id, request.Message));
+            (context, userId, request) => world.EditMessage(context, userId, request.Peer, request.Id, request.Message, request.Entities));
+        rpc.Authorized<Messages.SetTyping, bool>(Messages.SetTyping.TlConstructorId,
+            (_, userId, request) => world.SetTyping(userId, request.Peer, request.Action));
         rpc.Authorized<Messages.DeleteMessages, Messages.AffectedMessagesBase>(Messages.DeleteMessages.TlConstructorId,
             (context, userId, request) => world.DeleteMessages(context, userId, request.Id, request.Revoke));
         rpc.Authorized<Messages.GetChats, Messages.ChatsBase>(Messages.GetChats.TlConstructorId,

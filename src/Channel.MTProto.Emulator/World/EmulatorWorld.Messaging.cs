@@ -28,7 +28,7 @@ public sealed partial class EmulatorWorld
         SentMessage result;
         using (new UserLocks([sender, recipient]))
         {
-            var (sent, received) = SendPrivateLocked(sender, recipient, text, randomId: null, origin: null, push);
+            var (sent, received) = SendPrivateLocked(sender, recipient, text, [], replyToId: null, randomId: null, origin: null, push);
             result = new SentMessage(Describe(sender, sent), received is null ? null : Describe(recipient, received));
         }
 
@@ -52,7 +52,7 @@ public sealed partial class EmulatorWorld
         SentChatMessage result;
         using (new UserLocks(members))
         {
-            var copies = SendChatLocked(sender, chat, members, text, randomId: null, origin: null, push);
+            var copies = SendChatLocked(sender, chat, members, text, [], replyToId: null, randomId: null, origin: null, push);
             result = new SentChatMessage(Describe(sender, copies[sender.Id]), copies.Where(c => c.Key != sender.Id).Select(c => Describe(_usersById[c.Key], c.Value)).ToArray());
         }
 
@@ -68,7 +68,7 @@ public sealed partial class EmulatorWorld
         var owner = Resolve(user);
         try
         {
-            EditLocked(owner, peerKey: null, messageId, text, origin: null, out var edited);
+            EditLocked(owner, peerKey: null, messageId, text, [], origin: null, out var edited);
             return edited;
         }
         catch (RpcErrorException ex)
@@ -110,6 +110,17 @@ public sealed partial class EmulatorWorld
         }
     }
 
+    /// <summary>The highest of <paramref name="user"/>'s outgoing message ids in the private chat with <paramref name="peer"/> that the peer has read (0: none).</summary>
+    public int ReadOutboxMaxId(string user, string peer)
+    {
+        var owner = Resolve(user);
+        var other = Resolve(peer);
+        lock (owner.Gate)
+        {
+            return owner.ReadOutboxMaxId.GetValueOrDefault(other.Id);
+        }
+    }
+
     /// <summary>The messages the user received (incoming copies), oldest first.</summary>
     public IReadOnlyList<EmulatorMessage> ReceivedMessages(string user)
     {
@@ -120,10 +131,15 @@ public sealed partial class EmulatorWorld
         }
     }
 
-    /// <summary>messages.sendMessage: the same random_id from the same sender returns the first message again.</summary>
-    internal UpdateShortSentMessage SendMessage(RpcContext context, long userId, InputPeerBase peer, string text, long randomId)
+    /// <summary>
+    /// messages.sendMessage: the same random_id from the same sender returns the first message again. Entities are
+    /// kept and delivered (ENTITY_BOUNDS_INVALID outside the text), reply_to must name a message of the chat
+    /// (REPLY_MESSAGE_ID_INVALID), and a recipient who blocked the sender refuses it (USER_IS_BLOCKED).
+    /// </summary>
+    internal UpdateShortSentMessage SendMessage(RpcContext context, long userId, InputPeerBase peer, string text, IReadOnlyList<MessageEntityBase>? entities, int? replyToId, long randomId)
     {
         ValidateText(text);
+        var kept = KeepEntities(text, entities);
         var sender = _usersById[userId];
         var push = new List<ServerSession>();
         BoxMessage sent;
@@ -137,11 +153,18 @@ public sealed partial class EmulatorWorld
             }
             else if (target.Chat is { } group)
             {
-                sent = SendChatLocked(sender, group, Members(group), text, randomId, context.Session, push)[sender.Id];
+                CheckReplyLocked(sender, -group.Id, replyToId);
+                sent = SendChatLocked(sender, group, Members(group), text, kept, replyToId, randomId, context.Session, push)[sender.Id];
             }
             else
             {
-                (sent, _) = SendPrivateLocked(sender, target.User!, text, randomId, context.Session, push);
+                if (target.User!.BlockedIds.Contains(sender.Id))
+                {
+                    throw new RpcErrorException(400, "USER_IS_BLOCKED");
+                }
+
+                CheckReplyLocked(sender, target.User.Id, replyToId);
+                (sent, _) = SendPrivateLocked(sender, target.User, text, kept, replyToId, randomId, context.Session, push);
             }
         }
 
@@ -149,12 +172,56 @@ public sealed partial class EmulatorWorld
         return new UpdateShortSentMessage { Out = true, Id = sent.Id, Pts = sent.Pts, PtsCount = 1, Date = sent.Date };
     }
 
-    internal UpdatesConstructor EditMessage(RpcContext context, long userId, InputPeerBase peer, int id, string? text)
+    internal UpdatesConstructor EditMessage(RpcContext context, long userId, InputPeerBase peer, int id, string? text, IReadOnlyList<MessageEntityBase>? entities)
     {
         ValidateText(text);
+        var kept = KeepEntities(text!, entities);
         var user = _usersById[userId];
         var target = ResolvePeer(user, peer);
-        return EditLocked(user, target.Key, id, text!, context.Session, out _);
+        return EditLocked(user, target.Key, id, text!, kept, context.Session, out _);
+    }
+
+    /// <summary>messages.setTyping: the other side (every other member, in a group) gets updateUserTyping / updateChatUserTyping.</summary>
+    internal bool SetTyping(long userId, InputPeerBase peer, SendMessageActionBase action)
+    {
+        var user = _usersById[userId];
+        var target = ResolvePeer(user, peer);
+        var push = new List<ServerSession>();
+        var date = UnixNow;
+        IEnumerable<WorldUser> recipients = target.Chat is { } chat ? Members(chat).Where(m => m != user) : target.User == user ? [] : [target.User!];
+        foreach (var recipient in recipients)
+        {
+            UpdateBase update = target.Chat is { } group
+                ? new UpdateChatUserTyping { ChatId = group.Id, FromId = new PeerUser { UserId = user.Id }, Action = action }
+                : new UpdateUserTyping { UserId = user.Id, Action = action };
+            lock (recipient.Gate)
+            {
+                PushLocked(recipient, new UpdateShort { Update = update, Date = date }, origin: null, push);
+            }
+        }
+
+        Flush(push);
+        return true;
+    }
+
+    /// <summary><paramref name="blocker"/> blocks (or unblocks) <paramref name="blocked"/>: messages from that user are refused with USER_IS_BLOCKED.</summary>
+    public void Block(string blocker, string blocked, bool block = true)
+    {
+        var owner = Resolve(blocker);
+        var other = Resolve(blocked);
+        lock (owner.Gate)
+        {
+            if (block)
+            {
+                owner.BlockedIds.Add(other.Id);
+            }
+            else
+            {
+                owner.BlockedIds.Remove(other.Id);
+            }
+        }
+
+        MarkDirty();
     }
 
     /// <summary>messages.deleteMessages: removes the caller's copies (and with revoke the other copies too).</summary>
@@ -172,11 +239,13 @@ public sealed partial class EmulatorWorld
         return new Tl.Api.Messages.AffectedMessages { Pts = pts, PtsCount = count };
     }
 
-    private (BoxMessage Sent, BoxMessage? Received) SendPrivateLocked(WorldUser sender, WorldUser recipient, string text, long? randomId, ServerSession? origin, List<ServerSession> push)
+    private (BoxMessage Sent, BoxMessage? Received) SendPrivateLocked(WorldUser sender, WorldUser recipient, string text, List<WorldEntity> entities, int? replyToId, long? randomId, ServerSession? origin, List<ServerSession> push)
     {
         var date = UnixNow;
         var senderKnew = sender.KnownPeers.Contains(recipient.Id);
         var sent = AddMessageLocked(sender, recipient.Id, 0, sender.Id, isOut: true, text, date);
+        sent.Entities = entities;
+        sent.ReplyToId = replyToId;
         if (randomId is { } id)
         {
             sender.SentRandomIds[id] = sent.Id;
@@ -191,6 +260,10 @@ public sealed partial class EmulatorWorld
         {
             var recipientKnew = recipient.KnownPeers.Contains(sender.Id);
             received = AddMessageLocked(recipient, sender.Id, 0, sender.Id, isOut: false, text, date);
+            received.Entities = entities;
+
+            // The recipient's copy answers the recipient's own copy of the replied-to message.
+            received.ReplyToId = replyToId is { } replied && FindMessage(sender, replied) is { TwinId: not 0 } original ? original.TwinId : null;
             (sent.TwinId, received.TwinId) = (received.Id, sent.Id);
             PushNewPrivateLocked(recipient, sender, received, recipientKnew, origin: null, push);
             recipient.KnownPeers.Add(sender.Id);
@@ -205,16 +278,21 @@ public sealed partial class EmulatorWorld
     private void PushNewPrivateLocked(WorldUser owner, WorldUser other, BoxMessage message, bool known, ServerSession? origin, List<ServerSession> push)
     {
         UpdatesBase updates = known
-            ? new UpdateShortMessage { Out = message.Out, Id = message.Id, UserId = other.Id, Message = message.Text, Pts = message.Pts, PtsCount = 1, Date = message.Date }
+            ? new UpdateShortMessage
+            {
+                Out = message.Out, Id = message.Id, UserId = other.Id, Message = message.Text, Pts = message.Pts, PtsCount = 1, Date = message.Date,
+                Entities = message.Entities.Count == 0 ? null : WorldTl.Entities(message.Entities), ReplyTo = WorldTl.ReplyTo(message.ReplyToId),
+            }
             : EnvelopeLocked(owner, new UpdateNewMessage { Message = WorldTl.Message(message), Pts = message.Pts, PtsCount = 1 }, UsersFor(owner, other), [], message.Date, withSeq: origin is null);
         PushLocked(owner, updates, origin, push);
     }
 
     /// <summary>One copy per member (all Gates held); returns the copies by member id.</summary>
-    private Dictionary<long, BoxMessage> SendChatLocked(WorldUser sender, WorldChat chat, WorldUser[] members, string text, long? randomId, ServerSession? origin, List<ServerSession> push)
+    private Dictionary<long, BoxMessage> SendChatLocked(WorldUser sender, WorldChat chat, WorldUser[] members, string text, List<WorldEntity> entities, int? replyToId, long? randomId, ServerSession? origin, List<ServerSession> push)
     {
         var date = UnixNow;
         var chatSeq = ++chat.LastSeq;
+        var repliedSeq = replyToId is { } replied && FindMessage(sender, replied) is { } original ? original.ChatSeq : 0;
         var copies = new Dictionary<long, BoxMessage>(members.Length);
         foreach (var member in members)
         {
@@ -223,6 +301,8 @@ public sealed partial class EmulatorWorld
             var isOut = member == sender;
             var copy = AddMessageLocked(member, 0, chat.Id, sender.Id, isOut, text, date);
             copy.ChatSeq = chatSeq;
+            copy.Entities = entities;
+            copy.ReplyToId = repliedSeq == 0 ? null : member.Messages.FindLast(m => m.ChatId == chat.Id && m.ChatSeq == repliedSeq)?.Id;
             copies[member.Id] = copy;
             if (isOut && randomId is { } id)
             {
@@ -231,7 +311,11 @@ public sealed partial class EmulatorWorld
 
             var memberOrigin = isOut ? origin : null;
             UpdatesBase updates = known
-                ? new UpdateShortChatMessage { Out = isOut, Id = copy.Id, FromId = sender.Id, ChatId = chat.Id, Message = text, Pts = copy.Pts, PtsCount = 1, Date = date }
+                ? new UpdateShortChatMessage
+                {
+                    Out = isOut, Id = copy.Id, FromId = sender.Id, ChatId = chat.Id, Message = text, Pts = copy.Pts, PtsCount = 1, Date = date,
+                    Entities = entities.Count == 0 ? null : WorldTl.Entities(entities), ReplyTo = WorldTl.ReplyTo(copy.ReplyToId),
+                }
                 : EnvelopeLocked(member, new UpdateNewMessage { Message = WorldTl.Message(copy), Pts = copy.Pts, PtsCount = 1 },
                     UsersFor(member, sender), [WorldTl.Chat(chat, member.Id)], date, withSeq: memberOrigin is null);
             PushLocked(member, updates, memberOrigin, push);
@@ -243,7 +327,7 @@ public sealed partial class EmulatorWorld
     }
 
     /// <summary>Edits an outgoing message and every copy of it, each under its owner's Gate in turn.</summary>
-    private UpdatesConstructor EditLocked(WorldUser user, long? peerKey, int id, string text, ServerSession? origin, out EmulatorMessage edited)
+    private UpdatesConstructor EditLocked(WorldUser user, long? peerKey, int id, string text, List<WorldEntity> entities, ServerSession? origin, out EmulatorMessage edited)
     {
         var push = new List<ServerSession>();
         UpdatesConstructor result;
@@ -257,12 +341,12 @@ public sealed partial class EmulatorWorld
                 throw new RpcErrorException(403, "MESSAGE_AUTHOR_REQUIRED");
             }
 
-            if (message.Text == text)
+            if (message.Text == text && SameEntities(message.Entities, entities))
             {
                 throw new RpcErrorException(400, "MESSAGE_NOT_MODIFIED");
             }
 
-            result = EditCopyLocked(user, message, text, date, withSeq: true);
+            result = EditCopyLocked(user, message, text, entities, date, withSeq: true);
             PushLocked(user, result, origin, push);
             edited = Describe(user, message);
         }
@@ -273,7 +357,7 @@ public sealed partial class EmulatorWorld
             {
                 if (FindMessage(other, copyId) is { } twin)
                 {
-                    PushLocked(other, EditCopyLocked(other, twin, text, date, withSeq: true), origin: null, push);
+                    PushLocked(other, EditCopyLocked(other, twin, text, entities, date, withSeq: true), origin: null, push);
                 }
             }
         }
@@ -413,9 +497,10 @@ public sealed partial class EmulatorWorld
         return result;
     }
 
-    private UpdatesConstructor EditCopyLocked(WorldUser owner, BoxMessage message, string text, int date, bool withSeq)
+    private UpdatesConstructor EditCopyLocked(WorldUser owner, BoxMessage message, string text, List<WorldEntity> entities, int date, bool withSeq)
     {
         message.Text = text;
+        message.Entities = entities;
         message.EditDate = date;
         var edit = AppendEventLocked(owner, new PtsEvent { Kind = PtsEventKind.EditMessage, PtsCount = 1, Date = date, MessageIds = [message.Id] });
         return EnvelopeLocked(owner, new UpdateEditMessage { Message = WorldTl.Message(message), Pts = edit.Pts, PtsCount = 1 }, MessageUsers(owner, message), MessageChats(owner, message), date, withSeq);
@@ -520,6 +605,41 @@ public sealed partial class EmulatorWorld
         }
     }
 
+    /// <summary>The entities the world keeps; ENTITY_BOUNDS_INVALID for one outside the text.</summary>
+    private static List<WorldEntity> KeepEntities(string text, IReadOnlyList<MessageEntityBase>? entities)
+    {
+        var kept = new List<WorldEntity>();
+        foreach (var entity in entities ?? [])
+        {
+            if (WorldEntity.From(entity) is not { } world)
+            {
+                continue;
+            }
+
+            if (world.Offset < 0 || world.Length <= 0 || world.Offset + world.Length > text.Length)
+            {
+                throw new RpcErrorException(400, "ENTITY_BOUNDS_INVALID");
+            }
+
+            kept.Add(world);
+        }
+
+        return kept;
+    }
+
+    private static bool SameEntities(List<WorldEntity> a, List<WorldEntity> b)
+        => a.Count == b.Count && a.Zip(b).All(p => p.First.Kind == p.Second.Kind && p.First.Offset == p.Second.Offset && p.First.Length == p.Second.Length
+            && p.First.Url == p.Second.Url && p.First.Language == p.Second.Language && p.First.UserId == p.Second.UserId);
+
+    /// <summary>reply_to must name a message of the same dialog in the sender's box.</summary>
+    private static void CheckReplyLocked(WorldUser sender, long peerKey, int? replyToId)
+    {
+        if (replyToId is { } id && (FindMessage(sender, id) is not { } replied || replied.PeerKey != peerKey))
+        {
+            throw new RpcErrorException(400, "REPLY_MESSAGE_ID_INVALID");
+        }
+    }
+
     private static void CheckControlText(string text)
     {
         try
@@ -542,7 +662,9 @@ public sealed partial class EmulatorWorld
         DateTimeOffset.FromUnixTimeSeconds(message.Date),
         message.EditDate is { } edited ? DateTimeOffset.FromUnixTimeSeconds(edited) : null,
         message.Pts,
-        message.ChatId == 0 ? null : message.ChatId);
+        message.ChatId == 0 ? null : message.ChatId,
+        message.Entities.Select(e => new EmulatorEntity(e.Kind, e.Offset, e.Length, e.Url, e.Language, e.UserId)).ToArray(),
+        message.ReplyToId);
 
     /// <summary>A resolved input peer: a user (private chat) or a basic group.</summary>
     private readonly record struct PeerTarget(WorldUser? User, WorldChat? Chat)

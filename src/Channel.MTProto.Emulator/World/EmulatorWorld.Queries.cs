@@ -199,6 +199,26 @@ public sealed partial class EmulatorWorld
         }
     }
 
+    /// <summary>
+    /// contacts.importContacts: every phone that has an account comes back in imported (with its client_id) and users
+    /// (with the access hash); unknown phones are left out, as Telegram does. The emulator keeps no address book.
+    /// </summary>
+    internal Tl.Api.Contacts.ImportedContacts ImportContacts(long userId, IReadOnlyList<InputContactBase> contacts)
+    {
+        var imported = new List<ImportedContact>();
+        var users = new List<User>();
+        foreach (var contact in contacts.OfType<InputPhoneContact>())
+        {
+            if (NormalizePhone(contact.Phone) is { } digits && _usersByPhone.TryGetValue(digits, out var user))
+            {
+                imported.Add(new ImportedContact { UserId = user.Id, ClientId = contact.ClientId });
+                users.Add(WorldTl.User(user, userId));
+            }
+        }
+
+        return new Tl.Api.Contacts.ImportedContacts { Imported = imported, PopularInvites = [], RetryContacts = [], Users = users };
+    }
+
     /// <summary>The emulator keeps no address books: a user's contacts are the users they have a chat with.</summary>
     internal Tl.Api.Contacts.ContactsConstructor GetContacts(long userId)
     {

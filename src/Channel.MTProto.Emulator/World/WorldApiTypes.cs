@@ -41,7 +41,13 @@ public sealed record EmulatorMessage(
     DateTimeOffset Date,
     DateTimeOffset? EditDate,
     int Pts,
-    long? ChatId = null);
+    long? ChatId = null,
+    IReadOnlyList<EmulatorEntity>? Entities = null,
+    int? ReplyToId = null);
+
+/// <summary>One entity of a message as the world keeps it: <paramref name="Kind"/> is Telegram's constructor name
+/// without <c>messageEntity</c> (bold, italic, textUrl, pre, mentionName, …); offsets in UTF-16 code units.</summary>
+public sealed record EmulatorEntity(string Kind, int Offset, int Length, string? Url = null, string? Language = null, long? UserId = null);
 
 /// <summary>A message sent to a basic group: the sender's copy and every other member's.</summary>
 public sealed record SentChatMessage(EmulatorMessage Sent, IReadOnlyList<EmulatorMessage> Received);

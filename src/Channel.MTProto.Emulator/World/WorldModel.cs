@@ -59,6 +59,9 @@ internal sealed class WorldUser
     /// <summary>random_id of each message this user sent → its id in this box (sendMessage idempotency).</summary>
     public Dictionary<long, int> SentRandomIds { get; set; } = [];
 
+    /// <summary>Users this user has blocked: their messages are refused with USER_IS_BLOCKED.</summary>
+    public HashSet<long> BlockedIds { get; set; } = [];
+
     /// <summary>Per peer key (user id, or −chat id): the highest incoming message id this user has read.</summary>
     public Dictionary<long, int> ReadInboxMaxId { get; set; } = [];
 
@@ -101,6 +104,12 @@ internal sealed class BoxMessage
     public bool Out { get; set; }
 
     public string Text { get; set; } = string.Empty;
+
+    /// <summary>The text's formatting, as the sender gave it (edits replace it).</summary>
+    public List<WorldEntity> Entities { get; set; } = [];
+
+    /// <summary>The message this one answers, as an id in this owner's box.</summary>
+    public int? ReplyToId { get; set; }
 
     public int Date { get; set; }
 

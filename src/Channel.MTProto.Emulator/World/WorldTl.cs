@@ -40,5 +40,11 @@ internal static class WorldTl
         Date = message.Date,
         MessageValue = message.Text,
         EditDate = message.EditDate,
+        Entities = message.Entities.Count == 0 ? null : Entities(message.Entities),
+        ReplyTo = ReplyTo(message.ReplyToId),
     };
+
+    public static MessageEntityBase[] Entities(List<WorldEntity> entities) => [.. entities.Select(e => e.ToTl())];
+
+    public static MessageReplyHeader? ReplyTo(int? replyToId) => replyToId is { } id ? new MessageReplyHeader { ReplyToMsgId = id } : null;
 }

@@ -153,6 +153,27 @@ public sealed partial class AccountConnection : IAccountConnection
             cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<Peers.CachedPeer?> ResolveUsernameAsync(string username, CancellationToken cancellationToken) =>
+        Live().ResolveUsernameAsync(username, cancellationToken);
+
+    public Task<Peers.CachedPeer?> ResolvePhoneAsync(string phone, CancellationToken cancellationToken) =>
+        Live().ImportPhoneContactAsync(phone, cancellationToken);
+
+    public Task<int> GetMessageLengthMaxAsync(CancellationToken cancellationToken) => Live().GetMessageLengthMaxAsync(cancellationToken);
+
+    public Task<Messaging.SentMessage> SendTextAsync(Peers.PeerId peer, string text, IReadOnlyList<MessageEntityBase> entities, long randomId, int? replyToMessageId, CancellationToken cancellationToken) =>
+        Live().SendTextAsync(peer, text, randomId, replyToMessageId, cancellationToken, entities);
+
+    public Task EditTextAsync(Peers.PeerId peer, int messageId, string text, IReadOnlyList<MessageEntityBase> entities, CancellationToken cancellationToken) =>
+        Live().EditTextAsync(peer, messageId, text, entities, cancellationToken);
+
+    public Task DeleteMessagesAsync(Peers.PeerId peer, IReadOnlyList<int> messageIds, CancellationToken cancellationToken) =>
+        Live().DeleteMessagesAsync(peer, messageIds, cancellationToken);
+
+    public Task MarkReadAsync(Peers.PeerId peer, int maxId, CancellationToken cancellationToken) => Live().MarkReadAsync(peer, maxId, cancellationToken);
+
+    public Task SetTypingAsync(Peers.PeerId peer, CancellationToken cancellationToken) => Live().SetTypingAsync(peer, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -174,6 +195,12 @@ public sealed partial class AccountConnection : IAccountConnection
             SetState(AccountConnectionState.Stopped, Status.LastError, onlyFrom: null);
             _stopped.TrySetResult(null);
         }
+    }
+
+    private TelegramUserClient Live()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _client;
     }
 
     private static UpdateState? TakeLegacyUpdateState(MTProtoSessionState session)

@@ -1,3 +1,6 @@
+using Channel.MTProto.Messaging;
+using Channel.MTProto.Peers;
+using Channel.MTProto.Tl.Api;
 using Channel.MTProto.UpdateHandling;
 
 namespace Channel.MTProto.Accounts;
@@ -30,4 +33,36 @@ public interface IAccountConnection : IAsyncDisposable
 
     /// <summary>users.getUsers([inputUserSelf]) over THIS connection (background retry policy). Throws TelegramRpcException / MTProtoTerminalException.</summary>
     Task CheckSessionAsync(CancellationToken cancellationToken);
+
+    // Outgoing messages. Each throws FloodWaitException (FLOOD_WAIT_X: nothing was done), TelegramRpcException
+    // (PEER_FLOOD, USER_IS_BLOCKED, MESSAGE_ID_INVALID ...), PeerNotCachedException (no access hash for the peer) or
+    // MTProtoTerminalException; none retries by itself.
+
+    /// <summary>What the account knows of a peer (names, username, phone, access hash); null when it never saw it.</summary>
+    CachedPeer? FindPeer(PeerId id);
+
+    /// <summary>contacts.resolveUsername; null when no one has the username.</summary>
+    Task<CachedPeer?> ResolveUsernameAsync(string username, CancellationToken cancellationToken);
+
+    /// <summary>contacts.importContacts with the phone; null when it has no (findable) Telegram account.</summary>
+    Task<CachedPeer?> ResolvePhoneAsync(string phone, CancellationToken cancellationToken);
+
+    /// <summary>help.getConfig's message_length_max (cached per connection).</summary>
+    Task<int> GetMessageLengthMaxAsync(CancellationToken cancellationToken);
+
+    /// <summary>messages.sendMessage with the caller's random_id: a repeat with the same id is stored once by Telegram.</summary>
+    /// <exception cref="MessageTooLongException">Over message_length_max (checked before sending).</exception>
+    Task<SentMessage> SendTextAsync(PeerId peer, string text, IReadOnlyList<MessageEntityBase> entities, long randomId, int? replyToMessageId, CancellationToken cancellationToken);
+
+    /// <summary>messages.editMessage of one of the account's messages.</summary>
+    Task EditTextAsync(PeerId peer, int messageId, string text, IReadOnlyList<MessageEntityBase> entities, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the account's messages for everyone.</summary>
+    Task DeleteMessagesAsync(PeerId peer, IReadOnlyList<int> messageIds, CancellationToken cancellationToken);
+
+    /// <summary>Marks the chat read up to maxId (the customer sees the double tick).</summary>
+    Task MarkReadAsync(PeerId peer, int maxId, CancellationToken cancellationToken);
+
+    /// <summary>Shows "typing…" to the other side.</summary>
+    Task SetTypingAsync(PeerId peer, CancellationToken cancellationToken);
 }

@@ -16,6 +16,7 @@ internal sealed partial class PeerCache
         Users.UserFull full => Apply(full.Users, full.Chats),
         Contacts.ResolvedPeer resolved => Apply(resolved.Users, resolved.Chats),
         Contacts.ContactsConstructor contacts => Apply(contacts.Users, null),
+        Contacts.ImportedContacts imported => Apply(imported.Users, null),
         UpdatesConstructor updates => Apply(updates.Users, updates.Chats),
         UpdatesCombined updates => Apply(updates.Users, updates.Chats),
         Messages.MessagesConstructor messages => Apply(messages.Users, messages.Chats),

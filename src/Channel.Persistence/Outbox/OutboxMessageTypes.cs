@@ -19,6 +19,8 @@ public static class OutboxMessageTypes
         typeof(InboundMessagesDeleted),
         typeof(OutboundMessagesRead),
         typeof(AccountStatusChanged),
+        typeof(OutboundMessageSent),
+        typeof(OutboundMessageFailed),
     }.ToFrozenDictionary(type => type.Name, StringComparer.Ordinal);
 
     /// <summary>camelCase, web defaults: the same shape MassTransit's serializer gives the message inside its envelope.</summary>

@@ -5,6 +5,7 @@ using Channel.Service.Errors;
 using Channel.Service.Grpc;
 using Channel.Service.Messaging;
 using Channel.Service.Observability;
+using Channel.Service.Outbound;
 using Channel.Service.Runtime;
 using Channel.Service.Sandbox;
 using Channel.Service.Telegram;
@@ -35,6 +36,7 @@ public static class ChannelHost
         builder.Services.AddChannelMessaging(builder.Configuration);
         builder.Services.AddChannelAuth(builder.Configuration);
         builder.Services.AddChannelObservability(builder.Configuration);
+        builder.Services.AddChannelOutbound(builder.Configuration);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ApiKeyInterceptor>();
@@ -60,6 +62,7 @@ public static class ChannelHost
         var app = builder.Build();
         app.MapManagementEndpoints();
         app.MapGrpcService<TelegramAccountsService>();
+        app.MapGrpcService<TelegramMessagesService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

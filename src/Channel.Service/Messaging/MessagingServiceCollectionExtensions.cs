@@ -1,4 +1,5 @@
 using Channel.Service.Hosting;
+using Channel.Service.Outbound;
 using Channel.Service.Replicas;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -10,9 +11,14 @@ public static class MessagingServiceCollectionExtensions
     /// <summary>
     /// The bus (MassTransit: in-memory by default, RabbitMQ with <c>Bus:Transport=RabbitMq</c> and
     /// <c>ConnectionStrings:RabbitMq</c>), the outbox dispatcher with its <see cref="OutboxStatus"/>, and the "broker"
-    /// readiness check. No consumers. Throws InvalidConfigurationException naming the key on bad configuration.
+    /// readiness check. One consumer: SendTelegramMessage (queue <see cref="SendCommandQueue"/>, bound to the
+    /// exchange Channel.Contracts:SendTelegramMessage; envelope or raw JSON, one at a time so the accepted order is the
+    /// consumed order). Throws InvalidConfigurationException naming the key on bad configuration.
     /// Needs AddChannelPersistence (the outbox tables, <see cref="Persistence.Outbox.OutboxSignal"/>).
     /// </summary>
+    /// <summary>The receive queue of SendTelegramMessage commands.</summary>
+    public const string SendCommandQueue = "channel-send-telegram-message";
+
     public static IServiceCollection AddChannelMessaging(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -42,6 +48,7 @@ public static class MessagingServiceCollectionExtensions
         });
         services.AddMassTransit(x =>
         {
+            x.AddConsumer<SendTelegramMessageConsumer>();
             // Our own "broker" check (below) is the readiness one; MassTransit's stays out of the probes.
             x.ConfigureHealthCheckOptions(health =>
             {
@@ -51,7 +58,9 @@ public static class MessagingServiceCollectionExtensions
             });
             if (bus.Transport == BusTransport.RabbitMq)
             {
-                x.UsingRabbitMq((_, cfg) => cfg.Host(bus.RabbitMqHost, bus.RabbitMqPort, bus.RabbitMqVirtualHost, "channel", host =>
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(bus.RabbitMqHost, bus.RabbitMqPort, bus.RabbitMqVirtualHost, "channel", host =>
                 {
                     if (bus.RabbitMqUsername is { } username)
                     {
@@ -69,15 +78,28 @@ public static class MessagingServiceCollectionExtensions
                     }
 
                     host.PublisherConfirmation = true;
-                }));
+                });
+                    cfg.ReceiveEndpoint(SendCommandQueue, endpoint => ConfigureCommandEndpoint(endpoint, context));
+                });
             }
             else
             {
-                x.UsingInMemory();
+                x.UsingInMemory((context, cfg) => cfg.ReceiveEndpoint(SendCommandQueue, endpoint => ConfigureCommandEndpoint(endpoint, context)));
             }
         });
         services.AddHostedService<OutboxDispatcher>();
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: [HealthServices.Readiness]);
         return services;
+    }
+
+    /// <summary>
+    /// Raw JSON (content type application/json, the command itself as the body) besides MassTransit's envelope, for
+    /// producers that are not MassTransit; one command at a time, so the order of acceptance is the queue's order.
+    /// </summary>
+    private static void ConfigureCommandEndpoint(IReceiveEndpointConfigurator endpoint, IBusRegistrationContext context)
+    {
+        endpoint.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType | RawSerializerOptions.CopyHeaders, isDefault: false);
+        endpoint.ConcurrentMessageLimit = 1;
+        endpoint.ConfigureConsumer<SendTelegramMessageConsumer>(context);
     }
 }

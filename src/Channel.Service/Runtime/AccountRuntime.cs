@@ -98,6 +98,14 @@ internal sealed partial class AccountRuntime : BackgroundService, IAccountRuntim
         }
     }
 
+    public IAccountConnection? GetConnection(TelegramAccountId id)
+    {
+        lock (_lock)
+        {
+            return _workers.TryGetValue(id, out var worker) ? worker.Connection : null;
+        }
+    }
+
     /// <summary>
     /// Stops the account's live connection (saving its session) and keeps it stopped until the returned handle is
     /// disposed; then the account is looked at again (still Active: reconnected from the session the step saved).

@@ -86,6 +86,18 @@ internal sealed partial class AccountWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>The live connection once it is started and until it stops; null otherwise.</summary>
+    public IAccountConnection? Connection
+    {
+        get
+        {
+            lock (_statusLock)
+            {
+                return _status.State == AccountConnectionState.Connected ? _connection : null;
+            }
+        }
+    }
+
     public void Start() => _run = Task.Run(() => RunAsync(_stopping.Token));
 
     public async ValueTask DisposeAsync()

@@ -15,6 +15,9 @@ internal interface IAccountRuntime
     /// <summary>The account's connection as GetAccount shows it; null when this replica holds none.</summary>
     AccountConnectionStatus? GetStatus(TelegramAccountId id);
 
+    /// <summary>The account's live connection while it is connected on this replica (for sends and chat actions); null otherwise.</summary>
+    IAccountConnection? GetConnection(TelegramAccountId id);
+
     /// <summary>Stops the live connection (saving its session) until the handle is disposed.</summary>
     Task<IAsyncDisposable> SuspendAsync(TelegramAccountId id, CancellationToken cancellationToken);
 }

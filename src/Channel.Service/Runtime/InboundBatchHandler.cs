@@ -138,6 +138,7 @@ internal sealed partial class InboundBatchHandler(
             {
                 var ids = pending.Select(p => p.EventId).ToList();
                 var stored = (await db.OutboxMessages.Where(m => ids.Contains(m.MessageId)).Select(m => m.MessageId).ToListAsync(ct)).ToHashSet();
+                stored.UnionWith(await OwnRepliesAsync(db, pending, ct));
                 var added = new HashSet<Guid>();
                 foreach (var evt in pending)
                 {
@@ -188,6 +189,32 @@ internal sealed partial class InboundBatchHandler(
         {
             metrics.InboundStored(group.Key, group.Count());
         }
+    }
+
+    /// <summary>
+    /// The outgoing messages of the batch that are our own replies (OutboundMessages): by chat and message id once
+    /// sent, or — still Pending, when Telegram replays a message whose answer a crash lost — by chat and text hash.
+    /// They are reported as OutboundMessageSent, so they are skipped here.
+    /// </summary>
+    private async Task<IEnumerable<Guid>> OwnRepliesAsync(ChannelDbContext db, List<PendingEvent> pending, CancellationToken cancellationToken)
+    {
+        var outgoing = pending.Where(p => p.Outgoing is not null).ToList();
+        if (outgoing.Count == 0)
+        {
+            return [];
+        }
+
+        var chats = outgoing.Select(p => p.Outgoing!.ChatId).Distinct().ToList();
+        var messageIds = outgoing.Select(p => p.Outgoing!.MessageId).Distinct().ToList();
+        var rows = await db.OutboundMessages.AsNoTracking()
+            .Where(m => m.AccountId == accountId && m.ChatId != null && chats.Contains(m.ChatId.Value)
+                && (m.State == Persistence.Outbound.OutboundMessageState.Pending || (m.TelegramMessageId != null && messageIds.Contains(m.TelegramMessageId.Value))))
+            .Select(m => new { m.ChatId, m.TelegramMessageId, m.State, m.TextHash })
+            .ToListAsync(cancellationToken);
+        return outgoing
+            .Where(p => rows.Any(r => r.ChatId == p.Outgoing!.ChatId
+                && (r.TelegramMessageId == p.Outgoing.MessageId || (r.State == Persistence.Outbound.OutboundMessageState.Pending && r.TextHash == p.Outgoing.TextHash))))
+            .Select(p => p.EventId);
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];

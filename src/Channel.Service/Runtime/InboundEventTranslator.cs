@@ -61,6 +61,7 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
         var media = MediaOf(message.Media);
         if (message.Outgoing)
         {
+            var own = new OwnMessage(chat.Id, message.MessageId, Outbound.OutboundIdentities.TextHash(message.Text));
             return PendingEvent.Of(id, sequence => new MessageSentFromOtherDevice
             {
                 EventId = id,
@@ -76,7 +77,7 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
                 Media = media,
                 SentAt = message.Date,
                 ReceivedAt = receivedAt,
-            });
+            }).OutgoingAs(own);
         }
 
         return PendingEvent.Of(id, sequence => new InboundMessageReceived

@@ -34,5 +34,34 @@ internal static class MessageEntities
         _ => null,
     };
 
+    /// <summary>The other way, for outgoing texts; null for a type Telegram has no input form of here.</summary>
+    public static Tl.MessageEntityBase? ToTl(Contracts.MessageEntity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var (offset, length) = (entity.Offset, entity.Length);
+        return entity.Type switch
+        {
+            "mention" => new Tl.MessageEntityMention { Offset = offset, Length = length },
+            "hashtag" => new Tl.MessageEntityHashtag { Offset = offset, Length = length },
+            "bot_command" => new Tl.MessageEntityBotCommand { Offset = offset, Length = length },
+            "url" => new Tl.MessageEntityUrl { Offset = offset, Length = length },
+            "email" => new Tl.MessageEntityEmail { Offset = offset, Length = length },
+            "bold" => new Tl.MessageEntityBold { Offset = offset, Length = length },
+            "italic" => new Tl.MessageEntityItalic { Offset = offset, Length = length },
+            "code" => new Tl.MessageEntityCode { Offset = offset, Length = length },
+            "pre" => new Tl.MessageEntityPre { Offset = offset, Length = length, Language = entity.Language ?? string.Empty },
+            "text_url" when !string.IsNullOrWhiteSpace(entity.Url) => new Tl.MessageEntityTextUrl { Offset = offset, Length = length, Url = entity.Url },
+            "text_mention" when entity.UserId is { } userId => new Tl.MessageEntityMentionName { Offset = offset, Length = length, UserId = userId },
+            "phone_number" => new Tl.MessageEntityPhone { Offset = offset, Length = length },
+            "cashtag" => new Tl.MessageEntityCashtag { Offset = offset, Length = length },
+            "underline" => new Tl.MessageEntityUnderline { Offset = offset, Length = length },
+            "strikethrough" => new Tl.MessageEntityStrike { Offset = offset, Length = length },
+            "bank_card" => new Tl.MessageEntityBankCard { Offset = offset, Length = length },
+            "spoiler" => new Tl.MessageEntitySpoiler { Offset = offset, Length = length },
+            "blockquote" => new Tl.MessageEntityBlockquote { Offset = offset, Length = length },
+            _ => null,
+        };
+    }
+
     private static Contracts.MessageEntity Plain(string type, int offset, int length) => new() { Type = type, Offset = offset, Length = length };
 }

@@ -22,6 +22,18 @@ internal sealed class PendingEvent
     /// <summary>Deterministic (see <see cref="EventIds"/>): a replay of the same fact has the same id.</summary>
     public Guid EventId { get; }
 
+    /// <summary>
+    /// For a message the account itself sent: what recognises it as one of our own replies (the OutboundMessages
+    /// table), which are reported as OutboundMessageSent and never as MessageSentFromOtherDevice.
+    /// </summary>
+    public OwnMessage? Outgoing { get; private set; }
+
+    public PendingEvent OutgoingAs(OwnMessage own)
+    {
+        Outgoing = own;
+        return this;
+    }
+
     /// <summary><paramref name="build"/> makes the contract once its <c>Sequence</c> is known.</summary>
     public static PendingEvent Of<T>(Guid eventId, Func<long, T> build)
         where T : class =>
@@ -30,3 +42,6 @@ internal sealed class PendingEvent
     /// <summary>Stages the contract in the outbox with <paramref name="sequence"/>, in the caller's transaction.</summary>
     public void AddTo(OutboxWriter outbox, ChannelDbContext db, TelegramAccountId accountId, long sequence) => _add(outbox, db, accountId, sequence);
 }
+
+/// <summary>An outgoing message as the runtime saw it: chat, id and the SHA-256 of its text.</summary>
+internal sealed record OwnMessage(long ChatId, int MessageId, string TextHash);

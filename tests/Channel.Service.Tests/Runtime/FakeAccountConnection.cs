@@ -1,4 +1,7 @@
 using Channel.MTProto.Accounts;
+using Channel.MTProto.Messaging;
+using Channel.MTProto.Peers;
+using Channel.MTProto.Tl.Api;
 using Channel.MTProto.UpdateHandling;
 
 namespace Channel.Service.Tests.Runtime;
@@ -59,6 +62,52 @@ public sealed class FakeAccountConnection : IAccountConnection
         SessionChecks++;
         return CheckFailure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
     }
+
+    /// <summary>The texts SendTextAsync was given, in order, with their random ids.</summary>
+    public List<(PeerId Peer, string Text, long RandomId)> Sent { get; } = [];
+
+    /// <summary>What the next SendTextAsync throws (then cleared); null: it succeeds.</summary>
+    public Exception? NextSendFailure { get; set; }
+
+    public int MessageLengthMax { get; set; } = 4096;
+
+    public CachedPeer? FindPeer(PeerId id) => new(id, 1, null, null, "Peer " + id.Id);
+
+    public Task<CachedPeer?> ResolveUsernameAsync(string username, CancellationToken cancellationToken) =>
+        Task.FromResult<CachedPeer?>(new CachedPeer(PeerId.User(username.Length), 1, username, null, username));
+
+    public Task<CachedPeer?> ResolvePhoneAsync(string phone, CancellationToken cancellationToken) => Task.FromResult<CachedPeer?>(null);
+
+    public Task<int> GetMessageLengthMaxAsync(CancellationToken cancellationToken) => Task.FromResult(MessageLengthMax);
+
+    public Task<SentMessage> SendTextAsync(PeerId peer, string text, IReadOnlyList<MessageEntityBase> entities, long randomId, int? replyToMessageId, CancellationToken cancellationToken)
+    {
+        if (NextSendFailure is { } failure)
+        {
+            NextSendFailure = null;
+            return Task.FromException<SentMessage>(failure);
+        }
+
+        lock (Sent)
+        {
+            var index = Sent.FindIndex(s => s.RandomId == randomId);
+            if (index < 0)
+            {
+                Sent.Add((peer, text, randomId));
+                index = Sent.Count - 1;
+            }
+
+            return Task.FromResult(new SentMessage(new MessageKey(peer, index + 1), DateTimeOffset.UtcNow));
+        }
+    }
+
+    public Task EditTextAsync(PeerId peer, int messageId, string text, IReadOnlyList<MessageEntityBase> entities, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task DeleteMessagesAsync(PeerId peer, IReadOnlyList<int> messageIds, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task MarkReadAsync(PeerId peer, int maxId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task SetTypingAsync(PeerId peer, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public ValueTask HandAsync(UpdateBatch batch) =>
         (_handler ?? throw new InvalidOperationException("Not started.")).HandleAsync(batch, CancellationToken.None);

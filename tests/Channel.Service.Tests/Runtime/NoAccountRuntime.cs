@@ -15,6 +15,8 @@ internal sealed class NoAccountRuntime : IAccountRuntime
 
     public AccountConnectionStatus? GetStatus(TelegramAccountId id) => null;
 
+    public IAccountConnection? GetConnection(TelegramAccountId id) => null;
+
     public Task<IAsyncDisposable> SuspendAsync(TelegramAccountId id, CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable>(new Nothing());
 
     private sealed class Nothing : IAsyncDisposable
