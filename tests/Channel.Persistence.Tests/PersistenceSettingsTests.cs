@@ -34,6 +34,24 @@ public sealed class PersistenceSettingsTests
     }
 
     [Fact]
+    public void Load_PostgreSql_ReadsItsOwnConnectionStringFirst_ThenTheSharedOne()
+    {
+        var own = Load(("Database:Provider", "PostgreSql"), ("ConnectionStrings:PostgreSql", "Host=pg;Database=channel"), ("ConnectionStrings:Channel", "Host=other"));
+        var shared = Load(("Database:Provider", "postgresql"), ("ConnectionStrings:Channel", "Host=other"));
+
+        Assert.Equal((DatabaseProvider.PostgreSql, "Host=pg;Database=channel"), (own.Provider, own.ConnectionString));
+        Assert.Equal((DatabaseProvider.PostgreSql, "Host=other"), (shared.Provider, shared.ConnectionString));
+    }
+
+    [Fact]
+    public void Load_PostgreSqlWithoutConnectionString_ThrowsNamingItsKey()
+    {
+        var error = Assert.Throws<InvalidConfigurationException>(() => Load(("Database:Provider", "PostgreSql")));
+
+        Assert.Equal("ConnectionStrings:PostgreSql", error.Key);
+    }
+
+    [Fact]
     public void Load_ValidKek_IsUsedInsteadOfDevelopmentKey()
     {
         var kek = new byte[32];

@@ -12,6 +12,7 @@ public sealed class HostConfigurationTests
     [InlineData("--Service:ListenUrl=not a url", "Service:ListenUrl")]
     [InlineData("--Database:Provider=Oracle", "Database:Provider")]
     [InlineData("--Database:Provider=SqlServer", "ConnectionStrings:Channel")]
+    [InlineData("--Database:Provider=PostgreSql", "ConnectionStrings:PostgreSql")]
     [InlineData("--DataProtection:KeyEncryptionKey=short", "DataProtection:KeyEncryptionKey")]
     public void Build_InvalidConfiguration_FailsNamingTheKey(string argument, string key)
     {
