@@ -329,7 +329,7 @@ public sealed partial class EmulatorWorld
         PtsEvent read;
         lock (user.Gate)
         {
-            var incoming = user.Messages.Where(m => m.PeerKey == peerKey && !m.Out && (maxId <= 0 || m.Id <= maxId)).ToList();
+            var incoming = DialogMessagesLocked(user, peerKey).Where(m => !m.Out && (maxId <= 0 || m.Id <= maxId)).ToList();
             var readUpTo = incoming.Count == 0 ? 0 : incoming[^1].Id;
             if (readUpTo <= user.ReadInboxMaxId.GetValueOrDefault(peerKey))
             {
@@ -367,7 +367,7 @@ public sealed partial class EmulatorWorld
     {
         lock (owner.Gate)
         {
-            var upTo = owner.Messages.Where(m => m.PeerKey == peerKey && m.Out && read(m)).Select(m => m.Id).DefaultIfEmpty(0).Max();
+            var upTo = DialogMessagesLocked(owner, peerKey).Where(m => m.Out && read(m)).Select(m => m.Id).DefaultIfEmpty(0).Max();
             if (upTo <= owner.ReadOutboxMaxId.GetValueOrDefault(peerKey))
             {
                 return;
@@ -403,7 +403,7 @@ public sealed partial class EmulatorWorld
         {
             lock (member.Gate)
             {
-                if (member.Messages.FindLast(m => m.ChatId == chat.Id && m.ChatSeq == message.ChatSeq) is { } copy)
+                if (member.Dialogs.TryGetValue(-chat.Id, out var dialog) && dialog.FindByChatSeq(message.ChatSeq) is { } copy)
                 {
                     result.Add((member, copy.Id));
                 }
@@ -426,6 +426,11 @@ public sealed partial class EmulatorWorld
         var date = UnixNow;
         var removed = copies.ToHashSet();
         owner.Messages.RemoveAll(removed.Contains);
+        foreach (var peerKey in copies.Select(m => m.PeerKey).Distinct())
+        {
+            DialogLocked(owner, peerKey).Remove(removed);
+        }
+
         var ids = copies.Select(m => m.Id).ToArray();
         var deleted = AppendEventLocked(owner, new PtsEvent { Kind = PtsEventKind.DeleteMessages, PtsCount = ids.Length, Date = date, MessageIds = ids });
         PushLocked(owner, EnvelopeLocked(owner, new UpdateDeleteMessages { Messages = ids, Pts = deleted.Pts, PtsCount = ids.Length }, [], [], date, withSeq: origin is null), origin, push);
@@ -436,7 +441,7 @@ public sealed partial class EmulatorWorld
     {
         Peer = WorldTl.Peer(read.PeerId),
         MaxId = read.MaxId,
-        StillUnreadCount = owner.Messages.Count(m => m.PeerKey == read.PeerId && !m.Out && m.Id > read.MaxId),
+        StillUnreadCount = owner.Dialogs.TryGetValue(read.PeerId, out var dialog) ? dialog.UnreadAfter(read.MaxId) : 0,
         Pts = read.Pts,
         PtsCount = read.PtsCount,
     };
@@ -458,8 +463,25 @@ public sealed partial class EmulatorWorld
         var message = new BoxMessage { Id = owner.NextMessageId++, PeerId = peerId, ChatId = chatId, FromId = fromId, Out = isOut, Text = text, Date = date };
         message.Pts = AppendEventLocked(owner, new PtsEvent { Kind = PtsEventKind.NewMessage, PtsCount = 1, Date = date, MessageIds = [message.Id] }).Pts;
         owner.Messages.Add(message);
+        DialogLocked(owner, message.PeerKey).Add(message);
         return message;
     }
+
+    /// <summary>The owner's dialog <paramref name="peerKey"/>, created empty if new (the owner's Gate held).</summary>
+    private static DialogBox DialogLocked(WorldUser owner, long peerKey)
+    {
+        if (!owner.Dialogs.TryGetValue(peerKey, out var dialog))
+        {
+            dialog = new DialogBox();
+            owner.Dialogs[peerKey] = dialog;
+        }
+
+        return dialog;
+    }
+
+    /// <summary>The messages of the owner's dialog <paramref name="peerKey"/>, ascending id (empty if none).</summary>
+    private static List<BoxMessage> DialogMessagesLocked(WorldUser owner, long peerKey)
+        => owner.Dialogs.TryGetValue(peerKey, out var dialog) ? dialog.Messages : [];
 
     /// <summary>Moves the owner's pts by the event's pts_count and records the event at the new pts.</summary>
     private static PtsEvent AppendEventLocked(WorldUser owner, PtsEvent ptsEvent)
