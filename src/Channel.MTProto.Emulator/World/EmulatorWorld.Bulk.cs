@@ -53,11 +53,11 @@ public sealed partial class EmulatorWorld
         }
 
         _bulkJobs[id] = job;
-        job.Task = Task.Run(() => RunJobAsync(job, senders, recipient, request.ChatId, text, request.RatePerSecond, cancellationToken), CancellationToken.None);
+        job.Task = Task.Run(() => RunJobAsync(job, senders, recipient, request.ChatId, text, request.RatePerSecond, request.StampSentAt, cancellationToken), CancellationToken.None);
         return job;
     }
 
-    private async Task<BulkSendProgress> RunJobAsync(BulkSendJob job, string[] senders, string? recipient, long? chatId, string text, double rate, CancellationToken cancellationToken)
+    private async Task<BulkSendProgress> RunJobAsync(BulkSendJob job, string[] senders, string? recipient, long? chatId, string text, double rate, bool stamp, CancellationToken cancellationToken)
     {
         try
         {
@@ -74,6 +74,12 @@ public sealed partial class EmulatorWorld
                 }
 
                 var body = text + " " + i.ToString(CultureInfo.InvariantCulture);
+                if (stamp)
+                {
+                    // Wall clock, not the emulator's TimeProvider: another process compares it with its own clock.
+                    body += " @" + ((DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10).ToString(CultureInfo.InvariantCulture);
+                }
+
                 var from = senders[i % senders.Length];
                 if (chatId is { } chat)
                 {
