@@ -34,7 +34,14 @@ internal sealed class EmulatorControl(Uri address) : IDisposable
     /// <summary>(sent, completed, error) of a bulk send.</summary>
     public async Task<(int Sent, bool Completed, string? Error)> BulkStatusAsync(string id)
     {
-        var json = await _http.GetFromJsonAsync<JsonElement>("messages/bulk/" + id);
+        using var response = await _http.GetAsync("messages/bulk/" + id);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return (0, true, null); // finished long enough ago for the emulator to forget it
+        }
+
+        response.EnsureSuccessStatusCode();
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (json.GetProperty("sent").GetInt32(), json.GetProperty("completed").GetBoolean(),
             json.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String ? error.GetString() : null);
     }

@@ -62,6 +62,8 @@ internal sealed class LoadRig : IAsyncDisposable
     public async Task<List<LoadAccount>> OnboardAsync(int count, int parallelism = 8)
     {
         var accounts = new LoadAccount[count];
+        var onboarded = 0;
+        var watch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (i, _) =>
         {
             var phone = "999662" + i.ToString("D4", CultureInfo.InvariantCulture);
@@ -74,6 +76,10 @@ internal sealed class LoadRig : IAsyncDisposable
             await Service.Accounts.SendCodeAsync(new SendCodeRequest { AccountId = created.Id });
             await Service.Accounts.VerifyCodeAsync(new VerifyCodeRequest { AccountId = created.Id, Code = "22222" });
             accounts[i] = new LoadAccount(created.Id, phone, sender);
+            if (Interlocked.Increment(ref onboarded) % 100 == 0)
+            {
+                Console.WriteLine($"  onboarded {onboarded} of {count} after {watch.Elapsed.TotalSeconds:F0} s");
+            }
         });
         await WaitConnectedAsync(accounts, TimeSpan.FromMinutes(10));
         return [.. accounts];

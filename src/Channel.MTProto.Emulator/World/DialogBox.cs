@@ -59,19 +59,22 @@ internal sealed class DialogBox
     }
 
     /// <summary>Basic groups: the copy with this chat-wide number (ChatSeq ascends with the id within a group).</summary>
-    public BoxMessage? FindByChatSeq(int chatSeq)
+    public BoxMessage? FindByChatSeq(int chatSeq) => Search(Messages, chatSeq, static m => m.ChatSeq);
+
+    /// <summary>A binary search in <paramref name="messages"/>, which ascend by <paramref name="keyOf"/>.</summary>
+    public static BoxMessage? Search(List<BoxMessage> messages, int key, Func<BoxMessage, int> keyOf)
     {
-        int low = 0, high = Messages.Count - 1;
+        int low = 0, high = messages.Count - 1;
         while (low <= high)
         {
             var middle = (low + high) >>> 1;
-            var current = Messages[middle].ChatSeq;
-            if (current == chatSeq)
+            var current = keyOf(messages[middle]);
+            if (current == key)
             {
-                return Messages[middle];
+                return messages[middle];
             }
 
-            if (current < chatSeq)
+            if (current < key)
             {
                 low = middle + 1;
             }

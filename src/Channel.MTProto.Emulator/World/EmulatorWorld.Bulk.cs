@@ -9,7 +9,8 @@ namespace Channel.MTProto.Emulator.World;
 /// </summary>
 public sealed partial class EmulatorWorld
 {
-    private const int MaxBulkJobs = 64;
+    // Finished jobs kept for their status; a load run starts one per account (up to 1,000).
+    private const int MaxBulkJobs = 1_024;
 
     private readonly ConcurrentDictionary<string, BulkSendJob> _bulkJobs = new(StringComparer.Ordinal);
     private long _nextBulkJob;

@@ -493,31 +493,7 @@ public sealed partial class EmulatorWorld
     }
 
     /// <summary>A message of the box by id (ids are ascending, so a binary search).</summary>
-    private static BoxMessage? FindMessage(WorldUser owner, int id)
-    {
-        var messages = owner.Messages;
-        int low = 0, high = messages.Count - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) >>> 1;
-            var current = messages[middle].Id;
-            if (current == id)
-            {
-                return messages[middle];
-            }
-
-            if (current < id)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return null;
-    }
+    private static BoxMessage? FindMessage(WorldUser owner, int id) => DialogBox.Search(owner.Messages, id, static m => m.Id);
 
     /// <summary>inputPeerSelf, inputPeerUser with the right access_hash, or inputPeerChat of a group the user is in.</summary>
     private PeerTarget ResolvePeer(WorldUser self, InputPeerBase peer) => peer switch
