@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Channel.Benchmarks.Connection;
 using Channel.Grpc.V1;
+using Grpc.Core;
 
 namespace Channel.Benchmarks.Inbound;
 
@@ -92,8 +93,22 @@ internal sealed class LoadRig : IAsyncDisposable
         var pending = accounts.ToList();
         while (pending.Count > 0)
         {
-            var states = await Task.WhenAll(pending.Select(async a => (a, (await Service.Accounts.GetAccountAsync(new GetAccountRequest { AccountId = a.Id })).Connection?.State)));
-            pending = states.Where(s => s.Item2 != ConnectionState.Connected).Select(s => s.a).ToList();
+            var still = new List<LoadAccount>();
+            foreach (var chunk in pending.Chunk(50))
+            {
+                try
+                {
+                    var states = await Task.WhenAll(chunk.Select(async a => (a, (await Service.Accounts.GetAccountAsync(new GetAccountRequest { AccountId = a.Id })).Connection?.State)));
+                    still.AddRange(states.Where(s => s.Item2 != ConnectionState.Connected).Select(s => s.a));
+                }
+                catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+                {
+                    // A service busy restoring a thousand accounts may drop a call: ask again next round.
+                    still.AddRange(chunk);
+                }
+            }
+
+            pending = still;
             if (pending.Count > 0)
             {
                 if (watch.Elapsed > limit)
