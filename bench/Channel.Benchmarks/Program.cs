@@ -4,6 +4,8 @@ namespace Channel.Benchmarks;
 
 // Run with: dotnet run -c Release --project bench/Channel.Benchmarks -- --filter '*'
 // Connection figures (hand-timed against the emulator process): ... -- connection
+// Inbound load (emulator → service → RabbitMQ → consumer, all processes): ... -- inbound --accounts 1,10,100 --messages 50000
+// Idle accounts (memory per account, restart time): ... -- inbound-idle --accounts 1000
 internal static class Program
 {
     private static void Main(string[] args)
@@ -11,6 +13,18 @@ internal static class Program
         if (args is ["connection", ..])
         {
             Connection.ConnectionMeasurements.RunAsync().GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["inbound-idle", ..])
+        {
+            Inbound.IdleMeasurements.RunAsync(args).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["inbound", ..])
+        {
+            Inbound.InboundMeasurements.RunAsync(args).GetAwaiter().GetResult();
             return;
         }
 

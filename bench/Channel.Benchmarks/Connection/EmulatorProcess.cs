@@ -11,13 +11,20 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private EmulatorProcess(Process process, string endpoint, int dcId, string publicKeyPem)
+    private EmulatorProcess(Process process, string endpoint, int dcId, string publicKeyPem, Uri? control)
     {
         _process = process;
         Endpoint = endpoint;
         DcId = dcId;
         PublicKeyPem = publicKeyPem;
+        Control = control;
     }
+
+    /// <summary>The HTTP control API (users, bulk sends), when the emulator reported one.</summary>
+    public Uri? Control { get; }
+
+    /// <summary>The emulator's process id (for its CPU time and memory).</summary>
+    public int ProcessId => _process.Id;
 
     public string Endpoint { get; }
 
@@ -41,7 +48,8 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         var ready = await process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("The emulator exited before it was ready.");
         using var json = JsonDocument.Parse(ready);
         var root = json.RootElement;
-        return new EmulatorProcess(process, root.GetProperty("endpoint").GetString()!, root.GetProperty("dcId").GetInt32(), root.GetProperty("publicKeyPem").GetString()!);
+        var control = root.TryGetProperty("control", out var address) && address.GetString() is { } uri ? new Uri(uri + "/") : null;
+        return new EmulatorProcess(process, root.GetProperty("endpoint").GetString()!, root.GetProperty("dcId").GetInt32(), root.GetProperty("publicKeyPem").GetString()!, control);
     }
 
     public async ValueTask DisposeAsync()

@@ -101,7 +101,7 @@ internal sealed class ControlApi : IAsyncDisposable
             var bulk = new BulkSendRequest(
                 (body.From ?? throw Invalid("from is required: a list of users.")).Select(f => Reference(f, "from")).ToArray(),
                 body.To is null ? null : Reference(body.To, "to"), body.Chat, body.Count ?? throw Invalid("count is required."),
-                body.RatePerSecond ?? 0, body.Text ?? "bulk");
+                body.RatePerSecond ?? 0, body.Text ?? "bulk", body.StampSentAt == true);
             return body.Wait == true
                 ? Results.Json(await world.BulkSendAsync(bulk, request.HttpContext.RequestAborted))
                 : Results.Json(world.BulkSendStatus(world.StartBulkSend(bulk)), statusCode: StatusCodes.Status202Accepted);
@@ -307,6 +307,8 @@ internal sealed class ControlApi : IAsyncDisposable
         public string? Text { get; set; }
 
         public bool? Wait { get; set; }
+
+        public bool? StampSentAt { get; set; }
     }
 
     private sealed class CreateChatRequest

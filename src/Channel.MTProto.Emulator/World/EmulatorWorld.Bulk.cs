@@ -9,7 +9,8 @@ namespace Channel.MTProto.Emulator.World;
 /// </summary>
 public sealed partial class EmulatorWorld
 {
-    private const int MaxBulkJobs = 64;
+    // Finished jobs kept for their status; a load run starts one per account (up to 1,000).
+    private const int MaxBulkJobs = 1_024;
 
     private readonly ConcurrentDictionary<string, BulkSendJob> _bulkJobs = new(StringComparer.Ordinal);
     private long _nextBulkJob;
@@ -53,11 +54,11 @@ public sealed partial class EmulatorWorld
         }
 
         _bulkJobs[id] = job;
-        job.Task = Task.Run(() => RunJobAsync(job, senders, recipient, request.ChatId, text, request.RatePerSecond, cancellationToken), CancellationToken.None);
+        job.Task = Task.Run(() => RunJobAsync(job, senders, recipient, request.ChatId, text, request.RatePerSecond, request.StampSentAt, cancellationToken), CancellationToken.None);
         return job;
     }
 
-    private async Task<BulkSendProgress> RunJobAsync(BulkSendJob job, string[] senders, string? recipient, long? chatId, string text, double rate, CancellationToken cancellationToken)
+    private async Task<BulkSendProgress> RunJobAsync(BulkSendJob job, string[] senders, string? recipient, long? chatId, string text, double rate, bool stamp, CancellationToken cancellationToken)
     {
         try
         {
@@ -74,6 +75,12 @@ public sealed partial class EmulatorWorld
                 }
 
                 var body = text + " " + i.ToString(CultureInfo.InvariantCulture);
+                if (stamp)
+                {
+                    // Wall clock, not the emulator's TimeProvider: another process compares it with its own clock.
+                    body += " @" + ((DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10).ToString(CultureInfo.InvariantCulture);
+                }
+
                 var from = senders[i % senders.Length];
                 if (chatId is { } chat)
                 {

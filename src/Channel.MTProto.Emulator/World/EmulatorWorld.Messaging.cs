@@ -413,7 +413,7 @@ public sealed partial class EmulatorWorld
         PtsEvent read;
         lock (user.Gate)
         {
-            var incoming = user.Messages.Where(m => m.PeerKey == peerKey && !m.Out && (maxId <= 0 || m.Id <= maxId)).ToList();
+            var incoming = DialogMessagesLocked(user, peerKey).Where(m => !m.Out && (maxId <= 0 || m.Id <= maxId)).ToList();
             var readUpTo = incoming.Count == 0 ? 0 : incoming[^1].Id;
             if (readUpTo <= user.ReadInboxMaxId.GetValueOrDefault(peerKey))
             {
@@ -451,7 +451,7 @@ public sealed partial class EmulatorWorld
     {
         lock (owner.Gate)
         {
-            var upTo = owner.Messages.Where(m => m.PeerKey == peerKey && m.Out && read(m)).Select(m => m.Id).DefaultIfEmpty(0).Max();
+            var upTo = DialogMessagesLocked(owner, peerKey).Where(m => m.Out && read(m)).Select(m => m.Id).DefaultIfEmpty(0).Max();
             if (upTo <= owner.ReadOutboxMaxId.GetValueOrDefault(peerKey))
             {
                 return;
@@ -487,7 +487,7 @@ public sealed partial class EmulatorWorld
         {
             lock (member.Gate)
             {
-                if (member.Messages.FindLast(m => m.ChatId == chat.Id && m.ChatSeq == message.ChatSeq) is { } copy)
+                if (member.Dialogs.TryGetValue(-chat.Id, out var dialog) && dialog.FindByChatSeq(message.ChatSeq) is { } copy)
                 {
                     result.Add((member, copy.Id));
                 }
@@ -511,6 +511,11 @@ public sealed partial class EmulatorWorld
         var date = UnixNow;
         var removed = copies.ToHashSet();
         owner.Messages.RemoveAll(removed.Contains);
+        foreach (var peerKey in copies.Select(m => m.PeerKey).Distinct())
+        {
+            DialogLocked(owner, peerKey).Remove(removed);
+        }
+
         var ids = copies.Select(m => m.Id).ToArray();
         var deleted = AppendEventLocked(owner, new PtsEvent { Kind = PtsEventKind.DeleteMessages, PtsCount = ids.Length, Date = date, MessageIds = ids });
         PushLocked(owner, EnvelopeLocked(owner, new UpdateDeleteMessages { Messages = ids, Pts = deleted.Pts, PtsCount = ids.Length }, [], [], date, withSeq: origin is null), origin, push);
@@ -521,7 +526,7 @@ public sealed partial class EmulatorWorld
     {
         Peer = WorldTl.Peer(read.PeerId),
         MaxId = read.MaxId,
-        StillUnreadCount = owner.Messages.Count(m => m.PeerKey == read.PeerId && !m.Out && m.Id > read.MaxId),
+        StillUnreadCount = owner.Dialogs.TryGetValue(read.PeerId, out var dialog) ? dialog.UnreadAfter(read.MaxId) : 0,
         Pts = read.Pts,
         PtsCount = read.PtsCount,
     };
@@ -543,8 +548,25 @@ public sealed partial class EmulatorWorld
         var message = new BoxMessage { Id = owner.NextMessageId++, PeerId = peerId, ChatId = chatId, FromId = fromId, Out = isOut, Text = text, Date = date };
         message.Pts = AppendEventLocked(owner, new PtsEvent { Kind = PtsEventKind.NewMessage, PtsCount = 1, Date = date, MessageIds = [message.Id] }).Pts;
         owner.Messages.Add(message);
+        DialogLocked(owner, message.PeerKey).Add(message);
         return message;
     }
+
+    /// <summary>The owner's dialog <paramref name="peerKey"/>, created empty if new (the owner's Gate held).</summary>
+    private static DialogBox DialogLocked(WorldUser owner, long peerKey)
+    {
+        if (!owner.Dialogs.TryGetValue(peerKey, out var dialog))
+        {
+            dialog = new DialogBox();
+            owner.Dialogs[peerKey] = dialog;
+        }
+
+        return dialog;
+    }
+
+    /// <summary>The messages of the owner's dialog <paramref name="peerKey"/>, ascending id (empty if none).</summary>
+    private static List<BoxMessage> DialogMessagesLocked(WorldUser owner, long peerKey)
+        => owner.Dialogs.TryGetValue(peerKey, out var dialog) ? dialog.Messages : [];
 
     /// <summary>Moves the owner's pts by the event's pts_count and records the event at the new pts.</summary>
     private static PtsEvent AppendEventLocked(WorldUser owner, PtsEvent ptsEvent)
@@ -556,31 +578,7 @@ public sealed partial class EmulatorWorld
     }
 
     /// <summary>A message of the box by id (ids are ascending, so a binary search).</summary>
-    private static BoxMessage? FindMessage(WorldUser owner, int id)
-    {
-        var messages = owner.Messages;
-        int low = 0, high = messages.Count - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) >>> 1;
-            var current = messages[middle].Id;
-            if (current == id)
-            {
-                return messages[middle];
-            }
-
-            if (current < id)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return null;
-    }
+    private static BoxMessage? FindMessage(WorldUser owner, int id) => DialogBox.Search(owner.Messages, id, static m => m.Id);
 
     /// <summary>inputPeerSelf, inputPeerUser with the right access_hash, or inputPeerChat of a group the user is in.</summary>
     private PeerTarget ResolvePeer(WorldUser self, InputPeerBase peer) => peer switch

@@ -225,7 +225,7 @@ public sealed partial class EmulatorWorld
         var self = _usersById[userId];
         lock (self.Gate)
         {
-            var peers = self.Messages.Where(m => m.ChatId == 0).Select(m => m.PeerId).Where(id => id != self.Id).Distinct().ToList();
+            var peers = self.Dialogs.Where(d => d.Key > 0 && d.Key != self.Id && d.Value.Messages.Count > 0).Select(d => d.Key).ToList();
             return new Tl.Api.Contacts.ContactsConstructor
             {
                 Contacts = peers.Select(id => new Contact { UserId = id, Mutual = true }).ToArray(),
@@ -244,18 +244,19 @@ public sealed partial class EmulatorWorld
         var self = _usersById[userId];
         lock (self.Gate)
         {
-            var tops = new Dictionary<long, BoxMessage>();
+            // One entry per dialog: its top message (ids ascend) and unread count, from the dialog index.
             var unread = new Dictionary<long, int>();
-            foreach (var message in self.Messages)
+            var all = new List<BoxMessage>(self.Dialogs.Count);
+            foreach (var (peerKey, dialog) in self.Dialogs)
             {
-                tops[message.PeerKey] = message; // ids ascend: the last one seen is the top message
-                if (!message.Out && message.Id > self.ReadInboxMaxId.GetValueOrDefault(message.PeerKey))
+                if (dialog.Messages.Count > 0)
                 {
-                    unread[message.PeerKey] = unread.GetValueOrDefault(message.PeerKey) + 1;
+                    all.Add(dialog.Messages[^1]);
+                    unread[peerKey] = dialog.UnreadAfter(self.ReadInboxMaxId.GetValueOrDefault(peerKey));
                 }
             }
 
-            var all = tops.Values.OrderByDescending(m => m.Id).ToList();
+            all.Sort((a, b) => b.Id.CompareTo(a.Id));
             var page = all
                 .Where(top => (offsetId <= 0 || top.Id < offsetId) && (offsetId > 0 || offsetDate <= 0 || top.Date < offsetDate))
                 .Take(PageSize(limit))
@@ -296,15 +297,23 @@ public sealed partial class EmulatorWorld
         var target = ResolvePeer(self, peer);
         lock (self.Gate)
         {
-            var chat = self.Messages.Where(m => m.PeerKey == target.Key).Reverse().ToList();
-            var start = offsetId > 0 ? chat.FindIndex(m => m.Id < offsetId)
-                : offsetDate > 0 ? chat.FindIndex(m => m.Date < offsetDate)
+            // The dialog ascends by id; "position" counts from the newest message (0) as the pages do.
+            var chat = self.Dialogs.TryGetValue(target.Key, out var dialog) ? dialog.Messages : [];
+            var count = chat.Count;
+            var start = offsetId > 0 ? count - (dialog?.FirstAtOrAbove(offsetId) ?? 0)
+                : offsetDate > 0 ? NewestBefore(chat, offsetDate)
                 : 0;
-            start = start < 0 ? chat.Count : start;
             start = Math.Max(0, start + addOffset);
-            var selected = chat.Skip(start).Take(PageSize(limit))
-                .Where(m => (maxId <= 0 || m.Id < maxId) && (minId <= 0 || m.Id > minId))
-                .ToList();
+            var selected = new List<BoxMessage>();
+            for (var position = start; position < count && position < start + PageSize(limit); position++)
+            {
+                var message = chat[count - 1 - position];
+                if ((maxId <= 0 || message.Id < maxId) && (minId <= 0 || message.Id > minId))
+                {
+                    selected.Add(message);
+                }
+            }
+
             var page = selected.Select(m => (MessageBase)WorldTl.Message(m)).ToArray();
             var peers = new HashSet<long> { self.Id };
             var chats = new HashSet<long>();
@@ -316,10 +325,24 @@ public sealed partial class EmulatorWorld
 
             var users = UsersLocked(peers, self.Id);
             var chatList = ChatsFor(chats, self.Id);
-            return page.Length == chat.Count
+            return page.Length == count
                 ? new Tl.Api.Messages.MessagesConstructor { Messages = page, Chats = chatList, Users = users }
-                : new Tl.Api.Messages.MessagesSlice { Count = chat.Count, Messages = page, Chats = chatList, Users = users };
+                : new Tl.Api.Messages.MessagesSlice { Count = count, Messages = page, Chats = chatList, Users = users };
         }
+    }
+
+    /// <summary>The position (from the newest) of the newest message dated before <paramref name="date"/>, or the count.</summary>
+    private static int NewestBefore(List<BoxMessage> chat, int date)
+    {
+        for (var position = 0; position < chat.Count; position++)
+        {
+            if (chat[chat.Count - 1 - position].Date < date)
+            {
+                return position;
+            }
+        }
+
+        return chat.Count;
     }
 
     private static Tl.Api.Contacts.ResolvedPeer Resolved(WorldUser user, long viewerId)
@@ -339,5 +362,5 @@ public sealed partial class EmulatorWorld
     private static int PageSize(int limit) => limit is > 0 and < 100 ? limit : 100;
 
     private static int UnreadCountLocked(WorldUser user)
-        => user.Messages.Count(m => !m.Out && m.Id > user.ReadInboxMaxId.GetValueOrDefault(m.PeerKey));
+        => user.Dialogs.Sum(d => d.Value.UnreadAfter(user.ReadInboxMaxId.GetValueOrDefault(d.Key)));
 }

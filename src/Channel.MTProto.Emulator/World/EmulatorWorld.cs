@@ -37,6 +37,10 @@ public sealed partial class EmulatorWorld
         foreach (var user in snapshot?.Users ?? [])
         {
             Index(user);
+            foreach (var message in user.Messages)
+            {
+                DialogLocked(user, message.PeerKey).Add(message);
+            }
         }
 
         foreach (var chat in snapshot?.Chats ?? [])

@@ -80,7 +80,9 @@ public enum EmulatorWorldError
 /// <summary>A bulk send: <paramref name="Count"/> messages from <paramref name="From"/> (round robin) to account
 /// <paramref name="To"/> or to group <paramref name="ChatId"/> (exactly one), texts "<paramref name="Text"/> 0", "… 1", …;
 /// <paramref name="RatePerSecond"/> 0 sends as fast as possible.</summary>
-public sealed record BulkSendRequest(IReadOnlyList<string> From, string? To, long? ChatId, int Count, double RatePerSecond = 0, string Text = "bulk");
+/// <param name="StampSentAt">Appends " @" and the send time in Unix microseconds to each text, so a load tool can measure
+/// latency from the moment the emulator sent the message.</param>
+public sealed record BulkSendRequest(IReadOnlyList<string> From, string? To, long? ChatId, int Count, double RatePerSecond = 0, string Text = "bulk", bool StampSentAt = false);
 
 /// <summary>Where a bulk send stands.</summary>
 public sealed record BulkSendProgress(string Id, int Requested, int Sent, bool Completed, string? Error, TimeSpan Elapsed, double MessagesPerSecond);

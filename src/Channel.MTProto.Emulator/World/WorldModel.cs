@@ -53,6 +53,10 @@ internal sealed class WorldUser
     /// <summary>The box, ordered by id (deleted messages are removed).</summary>
     public List<BoxMessage> Messages { get; set; } = [];
 
+    /// <summary>The box by dialog (peer key: user id, or −chat id), kept next to <see cref="Messages"/>; not saved.</summary>
+    [JsonIgnore]
+    public Dictionary<long, DialogBox> Dialogs { get; } = [];
+
     /// <summary>Every pts-changing event, in pts order, for updates.getDifference.</summary>
     public List<PtsEvent> Events { get; set; } = [];
 

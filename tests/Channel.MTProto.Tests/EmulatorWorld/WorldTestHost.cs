@@ -48,7 +48,11 @@ internal sealed class WorldTestHost : IAsyncDisposable
             },
             session ?? new MTProtoSessionState(mainDcId ?? Emulator.MainDcId),
             timeProvider: time);
-        _clients.Add(client);
+        lock (_clients)
+        {
+            _clients.Add(client); // tests log in many clients in parallel
+        }
+
         return client;
     }
 

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Channel.Benchmarks.Inbound;
+
+/// <summary>
+/// Idle accounts in one service process: the service's live managed heap (after a full GC) and RSS with 0 accounts
+/// and with N onboarded, connected, idle accounts (the full runtime: client, update state, peer cache), per account;
+/// then the service is killed and started again on the same data, and the time until GetAccount shows all N
+/// connected from their stored sessions is measured, with the memory again.
+/// </summary>
+/// <remarks>Run: <c>dotnet run -c Release --project bench/Channel.Benchmarks -- inbound-idle --accounts 1000</c>.</remarks>
+internal static class IdleMeasurements
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
+
+    public static async Task RunAsync(string[] args)
+    {
+        var count = int.Parse(InboundMeasurements.Option(args, "--accounts", "1000"), CultureInfo.InvariantCulture);
+        var parallelism = int.Parse(InboundMeasurements.Option(args, "--parallelism", "16"), CultureInfo.InvariantCulture);
+        await using var rig = await LoadRig.StartAsync();
+
+        await Task.Delay(Settle);
+        var empty = await MemoryAsync(rig);
+        InboundMeasurements.Report($"0 accounts: {Describe(empty)}");
+
+        var watch = Stopwatch.StartNew();
+        var accounts = await rig.OnboardAsync(count, parallelism);
+        InboundMeasurements.Report($"Onboarded {count} accounts over gRPC ({parallelism} at a time) and saw them connected in {watch.Elapsed.TotalSeconds:F1} s");
+        await Task.Delay(Settle);
+        var loaded = await MemoryAsync(rig);
+        InboundMeasurements.Report($"{count} idle connected accounts: {Describe(loaded)}; per account {PerAccount(empty, loaded, count)}");
+
+        await rig.StopServiceAsync();
+        watch.Restart();
+        await rig.StartServiceAsync();
+        var answering = watch.Elapsed;
+        await rig.WaitConnectedAsync(accounts, TimeSpan.FromMinutes(10));
+        InboundMeasurements.Report($"Restart: gRPC answering after {answering.TotalSeconds:F1} s, all {count} connected from stored sessions after {watch.Elapsed.TotalSeconds:F1} s");
+        await Task.Delay(Settle);
+        var restarted = await MemoryAsync(rig);
+        InboundMeasurements.Report($"After restart, {count} idle accounts: {Describe(restarted)}; per account vs 0 accounts {PerAccount(empty, restarted, count)}");
+    }
+
+    private static async Task<(long? Managed, long Resident)> MemoryAsync(LoadRig rig)
+    {
+        var managed = await ManagedHeap.LiveBytesAsync(rig.Service.ProcessId);
+        return (managed, ProcessStats.ResidentBytes(rig.Service.ProcessId));
+    }
+
+    private static string Describe((long? Managed, long Resident) memory)
+        => $"managed heap {(memory.Managed is { } m ? $"{m / 1048576.0:F1} MiB" : "n/a (no dotnet-gcdump)")}, RSS {memory.Resident / 1048576.0:F1} MiB";
+
+    private static string PerAccount((long? Managed, long Resident) before, (long? Managed, long Resident) after, int count)
+        => $"managed {(before.Managed is { } b && after.Managed is { } a ? $"{(a - b) / 1024.0 / count:F1} KiB" : "n/a")}, RSS {(after.Resident - before.Resident) / 1024.0 / count:F1} KiB";
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Channel.Benchmarks.Inbound;
+
+/// <summary>
+/// The inbound load figures of docs/benchmarks.md: the emulator (process) → Channel.Service (process, SQLite
+/// outbox, RabbitMQ transport with confirms) → a real RabbitMQ node → a plain AMQP consumer. Accounts are onboarded
+/// over gRPC (SendCode/VerifyCode against the emulator), so each holds a real encrypted session and a live connection.
+/// Phases: sustained throughput per account count, latency at a fixed rate (the emulator stamps its send time into
+/// each text), and raw RabbitMQ.Client publishing with confirms on the same broker.
+/// </summary>
+/// <remarks>Run: <c>dotnet run -c Release --project bench/Channel.Benchmarks -- inbound --accounts 1,10,100 --messages 50000</c>.</remarks>
+internal static class InboundMeasurements
+{
+    private const string Exchange = "Channel.Contracts:InboundMessageReceived";
+
+    public static async Task RunAsync(string[] args)
+    {
+        var accountCounts = Option(args, "--accounts", "1,10,100").Split(',').Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
+        var messages = int.Parse(Option(args, "--messages", "50000"), CultureInfo.InvariantCulture);
+        var latencyRates = Option(args, "--latency-rates", "1000").Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var latencySeconds = int.Parse(Option(args, "--latency-seconds", "20"), CultureInfo.InvariantCulture);
+        var latencyAccounts = int.Parse(Option(args, "--latency-accounts", "10"), CultureInfo.InvariantCulture);
+        var rawMessages = int.Parse(Option(args, "--raw-messages", "50000"), CultureInfo.InvariantCulture);
+
+        await using var rig = await LoadRig.StartAsync();
+        var accounts = await rig.OnboardAsync(accountCounts.Append(latencyAccounts).Max());
+        await using var consumer = await EventConsumer.StartAsync(rig.Broker.AmqpUri, Exchange, envelope: true);
+
+        // Warm-up: JIT, pools, the first-contact (full) updates of every sender/account pair.
+        await rig.SendAsync(consumer, accounts, "warm", accounts.Count * 20, rate: 0, stamp: false);
+
+        foreach (var count in accountCounts)
+        {
+            var total = messages / count * count;
+            var run = await rig.SendAsync(consumer, accounts.Take(count).ToList(), $"tp{count}", total, rate: 0, stamp: false);
+            Report($"Throughput, {count} account(s): {total:N0} messages in {run.Elapsed.TotalSeconds:F2} s = {total / run.Elapsed.TotalSeconds:N0} msg/s "
+                   + $"(emulator done after {run.EmulatorDone.TotalSeconds:F2} s; {run.Distinct:N0} distinct EventIds; CPU s: service {run.ServiceCpu.TotalSeconds:F1}, emulator {run.EmulatorCpu.TotalSeconds:F1}; "
+                   + $"service CPU per message {run.ServiceCpu.TotalMilliseconds * 1000 / total:F0} µs)");
+        }
+
+        foreach (var latencyRate in latencyRates)
+        {
+            var latencyTotal = (int)(latencyRate * latencySeconds);
+            var latency = await rig.SendAsync(consumer, accounts.Take(latencyAccounts).ToList(), "lat" + latencyRate.ToString(CultureInfo.InvariantCulture), latencyTotal, latencyRate, stamp: true);
+            var samples = latency.Latencies.Skip(latency.Latencies.Count / 10).Order().ToList(); // the first tenth is warm-up
+            Report($"Latency at {latencyRate:N0} msg/s over {latencyAccounts} accounts, {samples.Count:N0} samples after warm-up: "
+                   + $"p50 {Percentile(samples, 50):F1} ms, p95 {Percentile(samples, 95):F1} ms, p99 {Percentile(samples, 99):F1} ms, max {samples[^1]:F1} ms "
+                   + $"(service CPU {latency.ServiceCpu.TotalSeconds / latency.Elapsed.TotalSeconds * 100:F0}% of one core)");
+        }
+
+        var body = consumer.LastBody;
+        await using (var raw = await EventConsumer.StartAsync(rig.Broker.AmqpUri, "bench.raw", envelope: false))
+        {
+            foreach (var window in new[] { 1, 256 })
+            {
+                var wait = raw.Expect(string.Empty, rawMessages);
+                var watch = Stopwatch.StartNew();
+                var published = await RawPublisher.PublishAsync(rig.Broker.AmqpUri, "bench.raw", body, rawMessages, window);
+                await wait;
+                Report($"Raw RabbitMQ.Client, persistent, confirms, {window} in flight, {body.Length} B bodies: publish+confirm {published:N0} msg/s, to the consumer {rawMessages / watch.Elapsed.TotalSeconds:N0} msg/s");
+            }
+        }
+    }
+
+    internal static string Option(string[] args, string name, string fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+    }
+
+    internal static double Percentile(List<double> sorted, double percentile)
+        => sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    internal static void Report(string line) => Console.WriteLine(line);
+}
