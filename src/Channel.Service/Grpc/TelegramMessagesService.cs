@@ -1,6 +1,7 @@
 using Channel.Grpc.V1;
 using Channel.Persistence.Outbound;
 using Channel.Service.Accounts;
+using Channel.Service.Auth;
 using Channel.Service.Outbound;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -9,7 +10,7 @@ using SendMessageRequest = Channel.Grpc.V1.SendMessageRequest;
 namespace Channel.Service.Grpc;
 
 /// <summary>channel.v1.TelegramMessages: request → use case → reply. Errors are mapped by ExceptionMappingInterceptor.</summary>
-internal sealed class TelegramMessagesService(SendMessageUseCase sendMessage, ChatActionsUseCase chatActions) : TelegramMessages.TelegramMessagesBase
+internal sealed class TelegramMessagesService(SendMessageUseCase sendMessage, ChatActionsUseCase chatActions, ITenantGuard tenants) : TelegramMessages.TelegramMessagesBase
 {
     public override async Task<SendMessageResponse> SendMessage(SendMessageRequest request, ServerCallContext context)
     {
@@ -17,6 +18,7 @@ internal sealed class TelegramMessagesService(SendMessageUseCase sendMessage, Ch
             new Outbound.SendMessageRequest(
                 AccountIds.Parse(request.AccountId), request.Peer.ToOutbound(), request.Text, request.Entities.ToContracts(),
                 request.ReplyToMessageId == 0 ? null : request.ReplyToMessageId, request.IdempotencyKey, OutboundOrigin.Grpc, CommandId: null),
+            tenants,
             context.CancellationToken);
         return new SendMessageResponse
         {

@@ -4,6 +4,7 @@ using Channel.MTProto.Client;
 using Channel.MTProto.Messaging;
 using Channel.MTProto.Peers;
 using Channel.Persistence;
+using Channel.Service.Auth;
 using Channel.Service.Errors;
 using Channel.Service.Runtime;
 using Channel.Service.Telegram;
@@ -16,7 +17,8 @@ namespace Channel.Service.Outbound;
 /// repeatable (an edit to the same text answers MESSAGE_NOT_MODIFIED, a second delete finds nothing). Edits and
 /// deletions go through the account's lane, so they stay in order with its sends.
 /// </summary>
-internal sealed class ChatActionsUseCase(IServiceScopeFactory scopes, IAccountRuntime runtime, AccountSendLanes lanes)
+/// <remarks>Scoped: <paramref name="tenants"/> is the gRPC caller's; another tenant's account is NOT_FOUND.</remarks>
+internal sealed class ChatActionsUseCase(IServiceScopeFactory scopes, IAccountRuntime runtime, AccountSendLanes lanes, ITenantGuard tenants)
 {
     public Task EditAsync(TelegramAccountId account, OutboundPeer? peer, int messageId, string? text, IReadOnlyList<Contracts.MessageEntity> entities, CancellationToken cancellationToken)
     {
@@ -88,13 +90,13 @@ internal sealed class ChatActionsUseCase(IServiceScopeFactory scopes, IAccountRu
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
-            var status = await db.Accounts.AsNoTracking().Where(a => a.Id == account).Select(a => (AccountStatus?)a.Status).SingleOrDefaultAsync(cancellationToken);
-            if (status is null)
+            var found = await db.Accounts.AsNoTracking().Where(a => a.Id == account).Select(a => new { a.Status, a.HelpdeskAccountId }).SingleOrDefaultAsync(cancellationToken);
+            if (found is null || !tenants.CanActFor(found.HelpdeskAccountId))
             {
                 throw new AccountNotFoundException(account);
             }
 
-            if (status != AccountStatus.Active)
+            if (found.Status != AccountStatus.Active)
             {
                 throw SendMessageUseCase.FailureOf(OutboundReasons.AccountNotActive);
             }

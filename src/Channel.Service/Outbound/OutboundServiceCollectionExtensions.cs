@@ -16,7 +16,7 @@ internal static class OutboundServiceCollectionExtensions
         services.AddSingleton<Errors.IRpcExceptionMapper, OutboundRpcExceptionMapper>();
         services.AddSingleton<AccountSendLanes>();
         services.AddSingleton<SendMessageUseCase>();
-        services.AddSingleton<ChatActionsUseCase>();
+        services.AddScoped<ChatActionsUseCase>();
         services.AddSingleton<OutboundSendQueue>();
         services.AddHostedService(provider => provider.GetRequiredService<OutboundSendQueue>());
         return services;

@@ -7,7 +7,9 @@ using Channel.MTProto.Peers;
 using Channel.Persistence;
 using Channel.Persistence.Outbound;
 using Channel.Persistence.Outbox;
+using Channel.Service.Auth;
 using Channel.Service.Errors;
+using Channel.Service.Observability;
 using Channel.Service.Runtime;
 using Channel.Service.Telegram;
 using Microsoft.EntityFrameworkCore;
@@ -24,11 +26,17 @@ namespace Channel.Service.Outbound;
 /// which Telegram stores once.
 /// </summary>
 internal sealed partial class SendMessageUseCase(
-    IServiceScopeFactory scopes, IAccountRuntime runtime, AccountSendLanes lanes, OutboxWriter outbox, TimeProvider time, ILogger<SendMessageUseCase> logger)
+    IServiceScopeFactory scopes, IAccountRuntime runtime, AccountSendLanes lanes, OutboxWriter outbox, ChannelMetrics metrics, TimeProvider time, ILogger<SendMessageUseCase> logger)
 {
     /// <summary>gRPC: accept, deliver, and answer with the outcome (or the exception the interceptor maps).</summary>
-    public async Task<OutboundMessage> SendAsync(SendMessageRequest request, CancellationToken cancellationToken)
+    /// <param name="request">The reply.</param>
+    /// <param name="tenants">The gRPC caller's tenants: another tenant's account is NOT_FOUND, before any lookup by key.</param>
+    /// <param name="cancellationToken">Cancels the wait (a reply already sent stays sent; repeat the key to learn it).</param>
+    public async Task<OutboundMessage> SendAsync(SendMessageRequest request, ITenantGuard tenants, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(tenants);
+        await tenants.EnsureVisibleAsync(request.AccountId, cancellationToken);
         var row = await AcceptAsync(request, cancellationToken);
         var outcome = await DeliverAsync(row.AccountId, row.Id, cancellationToken);
         return outcome.Kind switch
@@ -102,6 +110,18 @@ internal sealed partial class SendMessageUseCase(
     /// <summary>Sends the Pending row <paramref name="rowId"/> (or returns its known outcome).</summary>
     public async Task<OutboundOutcome> DeliverAsync(TelegramAccountId accountId, long rowId, CancellationToken cancellationToken)
     {
+        var outcome = await AttemptAsync(accountId, rowId, cancellationToken);
+        if (!outcome.Counted)
+        {
+            metrics.OutboundSent(outcome.Result.Kind.ToString().ToLowerInvariant());
+        }
+
+        return outcome.Result;
+    }
+
+    /// <summary>One attempt; Counted when the outcome was settled by an earlier attempt (not counted again).</summary>
+    private async Task<(OutboundOutcome Result, bool Counted)> AttemptAsync(TelegramAccountId accountId, long rowId, CancellationToken cancellationToken)
+    {
         using var lane = await lanes.EnterAsync(accountId, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
@@ -114,23 +134,23 @@ internal sealed partial class SendMessageUseCase(
 
         if (row.State != OutboundMessageState.Pending)
         {
-            return OutboundOutcome.Done(row);
+            return (OutboundOutcome.Done(row), true);
         }
 
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
         if (account is null || account.Status != AccountStatus.Active)
         {
-            return await RejectAsync(db, row, account, OutboundReasons.AccountNotActive, cancellationToken);
+            return (await RejectAsync(db, row, account, OutboundReasons.AccountNotActive, cancellationToken), false);
         }
 
         if (runtime.GetConnection(accountId) is not { } connection)
         {
-            return new OutboundOutcome(OutboundOutcomeKind.Transient, row, OutboundReasons.AccountNotConnected);
+            return (new OutboundOutcome(OutboundOutcomeKind.Transient, row, OutboundReasons.AccountNotConnected), false);
         }
 
         if (lanes.FloodRemaining(accountId) is { } remaining && remaining > TimeSpan.Zero)
         {
-            return new OutboundOutcome(OutboundOutcomeKind.FloodWait, row, OutboundReasons.FloodWait, remaining);
+            return (new OutboundOutcome(OutboundOutcomeKind.FloodWait, row, OutboundReasons.FloodWait, remaining), false);
         }
 
         try
@@ -154,44 +174,44 @@ internal sealed partial class SendMessageUseCase(
             var maxLength = await connection.GetMessageLengthMaxAsync(cancellationToken);
             if (row.Text.Length > maxLength)
             {
-                return await RejectAsync(db, row, account, OutboundReasons.MessageTooLong, cancellationToken);
+                return (await RejectAsync(db, row, account, OutboundReasons.MessageTooLong, cancellationToken), false);
             }
 
             var entities = row.Entities is null
                 ? []
                 : JsonSerializer.Deserialize<List<MessageEntity>>(row.Entities, OutboxMessageTypes.JsonOptions)!.Select(MessageEntities.ToTl).OfType<MTProto.Tl.Api.MessageEntityBase>().ToList();
             var sent = await connection.SendTextAsync(peer, row.Text, entities, row.RandomId, row.ReplyToMessageId, cancellationToken);
-            return await RecordSentAsync(db, row, account, sent, cancellationToken);
+            return (await RecordSentAsync(db, row, account, sent, cancellationToken), false);
         }
         catch (OutboundException exception) when (exception.Reason == OutboundReasons.PeerNotFound)
         {
-            return await RejectAsync(db, row, account, OutboundReasons.PeerNotFound, cancellationToken);
+            return (await RejectAsync(db, row, account, OutboundReasons.PeerNotFound, cancellationToken), false);
         }
         catch (PeerNotCachedException)
         {
-            return await RejectAsync(db, row, account, OutboundReasons.PeerNotFound, cancellationToken);
+            return (await RejectAsync(db, row, account, OutboundReasons.PeerNotFound, cancellationToken), false);
         }
         catch (MessageTooLongException)
         {
-            return await RejectAsync(db, row, account, OutboundReasons.MessageTooLong, cancellationToken);
+            return (await RejectAsync(db, row, account, OutboundReasons.MessageTooLong, cancellationToken), false);
         }
         catch (FloodWaitException flood)
         {
             lanes.FloodWait(accountId, flood.Wait);
             LogFloodWait(logger, accountId, flood.Wait.TotalSeconds);
-            return new OutboundOutcome(OutboundOutcomeKind.FloodWait, row, flood.ErrorName, flood.Wait);
+            return (new OutboundOutcome(OutboundOutcomeKind.FloodWait, row, flood.ErrorName, flood.Wait), false);
         }
         catch (TelegramRpcException rpc) when (rpc.Code is >= 400 and < 500)
         {
             // PEER_FLOOD, USER_IS_BLOCKED, CHAT_WRITE_FORBIDDEN, REPLY_MESSAGE_ID_INVALID…: Telegram refused it; a repeat would be refused too.
-            return await FailAsync(db, row, account, rpc.ErrorName, cancellationToken);
+            return (await FailAsync(db, row, account, rpc.ErrorName, cancellationToken), false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Unreachable, a timeout, a 5xx, the connection going away: maybe sent, maybe not; the row stays Pending.
             var reason = TelegramFailures.IsTelegramFailure(exception) || TelegramFailures.IsUnreachable(exception) ? TelegramFailures.ReasonOf(exception) : TelegramFailures.Unreachable;
             LogTransient(logger, exception, accountId, reason);
-            return new OutboundOutcome(OutboundOutcomeKind.Transient, row, reason);
+            return (new OutboundOutcome(OutboundOutcomeKind.Transient, row, reason), false);
         }
     }
 
