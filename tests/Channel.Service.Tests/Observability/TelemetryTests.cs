@@ -9,7 +9,8 @@ using Microsoft.Data.Sqlite;
 namespace Channel.Service.Tests.Observability;
 
 /// <summary>
-/// Onboarding (code + 2FA) and inbound (an emulator user writes to the account) on a sandbox host, then: no secret in
+/// Onboarding (code + 2FA), inbound (an emulator user writes to the account) and outbound (an agent's reply over gRPC)
+/// on a sandbox host, then: no secret in
 /// any captured log line (every category, Trace level) nor in any column of any table of its SQLite database, and the
 /// named series on /metrics of the management listener with plausible values.
 /// </summary>
@@ -17,18 +18,22 @@ public sealed partial class TelemetryTests(SandboxHostFixture fixture) : Sandbox
 {
     private static int _nextPhone = 100;
 
+    private readonly Dictionary<string, (string AccountId, string Customer)> _customers = [];
+
     [Fact]
-    public async Task OnboardingAndInbound_NoSecretInLogsOrDatabase()
+    public async Task OnboardingInboundAndOutbound_NoSecretInLogsOrDatabase()
     {
         var password = $"pw-{Guid.NewGuid():N}";
         var apiHash = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
         var text = $"customer text {Guid.NewGuid():N}";
         var (phone, code) = await ActiveAccountWithInboundAsync(password, apiHash, text);
         var digits = phone.TrimStart('+');
+        var reply = $"agent reply {Guid.NewGuid():N}";
+        await ReplyAsync(phone, reply);
 
         // Logs: the masked phone is fine, the full one is not; codes only as a number of their own.
         var codePattern = new Regex($"(?<![0-9]){code}(?![0-9])", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        string[] secrets = [digits, password, apiHash, text, TestApiKeys.Admin];
+        string[] secrets = [digits, password, apiHash, text, reply, TestApiKeys.Admin];
         var logs = Host.Logs.Messages.ToList();
         Assert.NotEmpty(logs);
         foreach (var line in logs)
@@ -56,6 +61,9 @@ public sealed partial class TelemetryTests(SandboxHostFixture fixture) : Sandbox
             if (where != "OutboxMessages.Body")
             {
                 Assert.False(cell.Text.Contains(text, StringComparison.Ordinal), $"The message text is in {where}.");
+
+                // A reply's text is kept in OutboundMessages only while it is Pending (for a re-send after a crash).
+                Assert.False(cell.Text.Contains(reply, StringComparison.Ordinal), $"The reply's text is in {where}.");
             }
         }
     }
@@ -96,6 +104,16 @@ public sealed partial class TelemetryTests(SandboxHostFixture fixture) : Sandbox
         samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Label, out var v) && v == l.Value)).Sum(s => s.Value);
 
     /// <summary>A new user with 2FA logged in through the API, connected, and one private message from a customer stored.</summary>
+    /// <summary>The agent answers the account's last customer over gRPC; returns once the customer has it.</summary>
+    private async Task ReplyAsync(string accountPhone, string reply)
+    {
+        var (accountId, customer) = _customers[accountPhone];
+        var messages = new TelegramMessages.TelegramMessagesClient(Host.Channel);
+        await messages.SendMessageAsync(
+            new SendMessageRequest { AccountId = accountId, Peer = new Peer { Phone = customer }, Text = reply, IdempotencyKey = $"scan-{Guid.NewGuid():N}" },
+            cancellationToken: Ct);
+    }
+
     private async Task<(string Phone, string Code)> ActiveAccountWithInboundAsync(string password, string apiHash, string text)
     {
         var n = Interlocked.Increment(ref _nextPhone);
@@ -106,6 +124,7 @@ public sealed partial class TelemetryTests(SandboxHostFixture fixture) : Sandbox
         var account = await Client.CreateAccountAsync(
             new CreateAccountRequest { HelpdeskAccountId = ChannelHostFixture.NewTenant(), ApiId = 12345, ApiHash = apiHash, PhoneNumber = phone, DisplayName = "Support" },
             cancellationToken: Ct);
+        _customers[phone] = (account.Id, customer);
         await Client.SendCodeAsync(new SendCodeRequest { AccountId = account.Id }, cancellationToken: Ct);
         var code = World.LastCode(phone)!;
         var verified = await Client.VerifyCodeAsync(new VerifyCodeRequest { AccountId = account.Id, Code = code }, cancellationToken: Ct);
