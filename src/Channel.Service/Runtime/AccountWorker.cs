@@ -348,6 +348,10 @@ internal sealed partial class AccountWorker : IAsyncDisposable
         SetStatus(AccountConnectionState.Stopped, TelegramFailures.ReasonOf(failure));
         try
         {
+            // A replica whose lease was taken over must not end the account: its AUTH_KEY_DUPLICATED means the new
+            // owner is connected. (A check, not a fence held across the recording: the audit writes on a connection of
+            // its own, which SQLite's single writer would make wait on ours.)
+            await CheckLeaseAsync(CancellationToken.None);
             await using var scope = _scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<Persistence.ChannelDbContext>();
             var account = await db.Accounts.FindAsync([_id], CancellationToken.None);
@@ -361,6 +365,11 @@ internal sealed partial class AccountWorker : IAsyncDisposable
                 await scope.ServiceProvider.GetRequiredService<AccountSecretStore>().DeleteSessionAsync(_id, CancellationToken.None);
             }
 
+            return true;
+        }
+        catch (LeaseLostException)
+        {
+            OnLeaseLost();
             return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -94,6 +94,32 @@ public sealed class AccountRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TerminalError_AfterAnotherReplicaTookTheLease_RecordsNothing()
+    {
+        var account = await Host.CreateActiveAccountAsync("+99966 2 3006");
+        var connection = await FirstConnectionAsync(account.Id);
+        await connection.Started.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var session = await Host.LoadSessionAsync(account.Id);
+
+        // Another replica takes the account over (as after a pause of this one), and Telegram tells the old
+        // connection its key is in use elsewhere: that is the new owner, not a revocation.
+        await using (var scope = Host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+            var id = Id(account.Id);
+            Assert.Equal(1, await db.AccountLeases.Where(l => l.AccountId == id).ExecuteUpdateAsync(
+                l => l.SetProperty(x => x.Owner, "another-replica").SetProperty(x => x.Token, x => x.Token + 1).SetProperty(x => x.ExpiresAt, DateTimeOffset.UtcNow.AddHours(1)), Ct));
+        }
+
+        connection.End("AUTH_KEY_DUPLICATED");
+
+        await Eventually.ReachedAsync(() => Task.FromResult(Host.Services.GetRequiredService<service::Channel.Service.Runtime.AccountRuntime>().Holds(Id(account.Id))), held => !held);
+        Assert.Equal(AccountStatus.Active, (await GetAsync(account.Id)).Status);
+        Assert.Equal(session, await Host.LoadSessionAsync(account.Id));
+        Assert.DoesNotContain(await OutboxAsync(account.Id), r => r.Body.Contains("AUTH_KEY_DUPLICATED", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task LogOut_StopsTheLiveConnectionBeforeTelegramIsCalled()
     {
         var account = await Host.CreateActiveAccountAsync("+99966 2 3004");
