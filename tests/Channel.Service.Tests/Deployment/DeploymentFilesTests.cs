@@ -145,6 +145,11 @@ public sealed partial class DeploymentFilesTests
                 Assert.Equal("service_healthy", Scalar((YamlMappingNode)replica["depends_on"], dependency, "condition"));
             }
 
+            // The sandbox profile's emulator: waited for only when that profile runs, its key pair read-only.
+            Assert.Equal("false", Scalar((YamlMappingNode)replica["depends_on"], "emulator", "required"));
+            Assert.Contains(mounts, m => m is [var volume, "/var/lib/emulator", "ro"] && volume == Sequence((YamlMappingNode)Compose()["services"], "emulator", "volumes")[0].Split(':')[0]);
+            Assert.Contains("\"--rsa-key\", \"/var/lib/emulator/server.pem\"", File.ReadAllText(RepositoryFiles.PathOf("Dockerfile")), StringComparison.Ordinal);
+
             hostPorts.AddRange(Sequence(replica, "ports").Select(p => p.Split(':')[0]));
         }
 
@@ -166,8 +171,8 @@ public sealed partial class DeploymentFilesTests
                 ["CHANNEL_API_KEY_SHA256"] = TestApiKeys.Sha256Hex(TestApiKeys.NewKey()),
             };
             var arguments = environments[0]
-                // The PostgreSQL provider comes with its own branch; here the keys around it are checked on SQLite.
-                .Where(e => e.Key is not ("Database__Provider" or "ConnectionStrings__Channel" or "ConnectionStrings__PostgreSql" or "Storage__DataDirectory"))
+                // PostgreSQL as configured (building the host connects nowhere); only the data directory is local.
+                .Where(e => e.Key is not "Storage__DataDirectory")
                 // As the host reads them: ASPNETCORE_* without the prefix, "__" as ":".
                 .Select(e => $"--{(e.Key.StartsWith("ASPNETCORE_", StringComparison.Ordinal) ? e.Key["ASPNETCORE_".Length..] : e.Key).Replace("__", ":", StringComparison.Ordinal)}={Substitute(e.Value, variables)}")
                 .Append($"--Storage:DataDirectory={dataDirectory}")
