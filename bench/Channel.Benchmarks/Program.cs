@@ -5,6 +5,7 @@ namespace Channel.Benchmarks;
 // Run with: dotnet run -c Release --project bench/Channel.Benchmarks -- --filter '*'
 // Connection figures (hand-timed against the emulator process): ... -- connection
 // Inbound load (emulator → service → RabbitMQ → consumer, all processes): ... -- inbound --accounts 1,10,100 --messages 50000
+// Outbound load (bus command → service → emulator user, flood pacing off): ... -- outbound --phases 1:2000,100:5000
 // Idle accounts (memory per account, restart time): ... -- inbound-idle --accounts 1000
 internal static class Program
 {
@@ -25,6 +26,12 @@ internal static class Program
         if (args is ["inbound", ..])
         {
             Inbound.InboundMeasurements.RunAsync(args).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["outbound", ..])
+        {
+            Outbound.OutboundMeasurements.RunAsync(args).GetAwaiter().GetResult();
             return;
         }
 

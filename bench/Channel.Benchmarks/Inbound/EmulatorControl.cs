@@ -46,5 +46,31 @@ internal sealed class EmulatorControl(Uri address) : IDisposable
             json.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String ? error.GetString() : null);
     }
 
+    /// <summary>A private message from <paramref name="from"/> to <paramref name="to"/> (phones).</summary>
+    public async Task SendMessageAsync(string from, string to, string text)
+    {
+        using var response = await _http.PostAsJsonAsync("messages", new { from, to, text });
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST /messages: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>The Telegram user id of the user with this phone.</summary>
+    public async Task<long> UserIdAsync(string phone)
+    {
+        var json = await _http.GetFromJsonAsync<JsonElement>("users/" + phone);
+        return json.GetProperty("id").GetInt64();
+    }
+
+    /// <summary>(text, the emulator's storedAt) of each message the user received, oldest first.</summary>
+    public async Task<List<(string Text, DateTimeOffset? StoredAt)>> ReceivedAsync(string phone)
+    {
+        var json = await _http.GetFromJsonAsync<JsonElement>("users/" + phone + "/messages");
+        return [.. json.EnumerateArray().Select(m => (
+            m.GetProperty("text").GetString() ?? string.Empty,
+            m.TryGetProperty("storedAt", out var at) && at.ValueKind == JsonValueKind.String ? at.GetDateTimeOffset() : (DateTimeOffset?)null))];
+    }
+
     public void Dispose() => _http.Dispose();
 }

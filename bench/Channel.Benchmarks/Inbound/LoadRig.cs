@@ -32,7 +32,8 @@ internal sealed class LoadRig : IAsyncDisposable
 
     public ServiceHost Service { get; private set; } = null!;
 
-    public static async Task<LoadRig> StartAsync()
+    /// <summary>Starts the processes; <paramref name="serviceArguments"/> are added to the service's command line.</summary>
+    public static async Task<LoadRig> StartAsync(params string[] serviceArguments)
     {
         var broker = new BrokerNode();
         await broker.StartAsync();
@@ -49,6 +50,7 @@ internal sealed class LoadRig : IAsyncDisposable
             "--Bus:Transport=RabbitMq",
             $"--ConnectionStrings:RabbitMq={broker.AmqpUri}",
             "--Logging:LogLevel:Default=Warning",
+            .. serviceArguments,
         ]);
         Directory.CreateDirectory(rig._dataDirectory);
         await rig.StartServiceAsync();

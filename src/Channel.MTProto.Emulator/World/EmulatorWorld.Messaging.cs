@@ -545,7 +545,7 @@ public sealed partial class EmulatorWorld
 
     private BoxMessage AddMessageLocked(WorldUser owner, long peerId, long chatId, long fromId, bool isOut, string text, int date)
     {
-        var message = new BoxMessage { Id = owner.NextMessageId++, PeerId = peerId, ChatId = chatId, FromId = fromId, Out = isOut, Text = text, Date = date };
+        var message = new BoxMessage { Id = owner.NextMessageId++, PeerId = peerId, ChatId = chatId, FromId = fromId, Out = isOut, Text = text, Date = date, StoredAt = Time.GetUtcNow() };
         message.Pts = AppendEventLocked(owner, new PtsEvent { Kind = PtsEventKind.NewMessage, PtsCount = 1, Date = date, MessageIds = [message.Id] }).Pts;
         owner.Messages.Add(message);
         DialogLocked(owner, message.PeerKey).Add(message);
@@ -662,7 +662,8 @@ public sealed partial class EmulatorWorld
         message.Pts,
         message.ChatId == 0 ? null : message.ChatId,
         message.Entities.Select(e => new EmulatorEntity(e.Kind, e.Offset, e.Length, e.Url, e.Language, e.UserId)).ToArray(),
-        message.ReplyToId);
+        message.ReplyToId,
+        message.StoredAt == default ? null : message.StoredAt);
 
     /// <summary>A resolved input peer: a user (private chat) or a basic group.</summary>
     private readonly record struct PeerTarget(WorldUser? User, WorldChat? Chat)

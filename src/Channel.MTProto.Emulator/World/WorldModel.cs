@@ -117,6 +117,10 @@ internal sealed class BoxMessage
 
     public int Date { get; set; }
 
+    /// <summary>When this copy was stored, to the tick (Telegram's dates are whole seconds); not kept across restarts.</summary>
+    [JsonIgnore]
+    public DateTimeOffset StoredAt { get; set; }
+
     public int? EditDate { get; set; }
 
     /// <summary>The id of the same message in the peer's box (equal to <see cref="Id"/> for Saved Messages).</summary>

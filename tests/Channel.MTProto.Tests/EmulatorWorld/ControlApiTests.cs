@@ -85,6 +85,24 @@ public sealed class ControlApiTests
     }
 
     [Fact]
+    public async Task GetMessages_AfterSend_StoredAtIsTheTimeTheCopyWasStored()
+    {
+        await using var host = await StartAsync();
+        using var http = Http(host);
+        await http.PostAsJsonAsync("users", new { phone = "15550007300", firstName = "Hal" }, Ct);
+        await http.PostAsJsonAsync("users", new { phone = "15550007301", firstName = "Ida" }, Ct);
+
+        var before = DateTimeOffset.UtcNow;
+        await http.PostAsJsonAsync("messages", new { from = "15550007300", to = "15550007301", text = "timed" }, Ct);
+        var after = DateTimeOffset.UtcNow;
+
+        var copy = Assert.Single((await http.GetFromJsonAsync<JsonElement[]>("users/15550007301/messages", Ct))!);
+        var storedAt = copy.GetProperty("storedAt").GetDateTimeOffset();
+        Assert.InRange(storedAt, before, after);
+        Assert.Equal(storedAt.ToUnixTimeSeconds(), copy.GetProperty("date").GetDateTimeOffset().ToUnixTimeSeconds());
+    }
+
+    [Fact]
     public async Task RevokeFloodDrop_Routes_ApplyToTheWorld()
     {
         await using var host = await StartAsync();
