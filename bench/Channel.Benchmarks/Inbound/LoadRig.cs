@@ -50,6 +50,10 @@ internal sealed class LoadRig : IAsyncDisposable
             "--Bus:Transport=RabbitMq",
             $"--ConnectionStrings:RabbitMq={broker.AmqpUri}",
             "--Logging:LogLevel:Default=Warning",
+
+            // The bench drives the service as its only caller: no tenants to keep apart, so no API key.
+            "--Auth:Disabled=true",
+            "--Service:ManagementUrl=http://127.0.0.1:0",
             .. serviceArguments,
         ]);
         Directory.CreateDirectory(rig._dataDirectory);

@@ -25,7 +25,7 @@ internal static class OutboundMeasurements
         var phases = InboundMeasurements.Option(args, "--phases", "1:2000,100:5000").Split(',').Select(Phase.Parse).ToList();
         var window = int.Parse(InboundMeasurements.Option(args, "--window", "256"), CultureInfo.InvariantCulture);
 
-        await using var rig = await LoadRig.StartAsync("--Outbound:SendInterval=00:00:00", "--Auth:Disabled=true");
+        await using var rig = await LoadRig.StartAsync("--Outbound:SendInterval=00:00:00");
         var accounts = await rig.OnboardAsync(phases.Max(p => p.Accounts));
         var customers = await IntroduceCustomersAsync(rig, accounts);
         await using var outcomes = await OutcomeConsumer.StartAsync(rig.Broker.AmqpUri);
