@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Channel.Benchmarks.Connection;
 using Channel.Grpc.V1;
+using Channel.Tests.Infrastructure;
 using Grpc.Core;
 
 namespace Channel.Benchmarks.Inbound;
@@ -16,7 +17,7 @@ internal sealed class LoadRig : IAsyncDisposable
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "channel-bench", Guid.NewGuid().ToString("N"));
     private readonly string[] _arguments;
 
-    private LoadRig(BrokerNode broker, EmulatorProcess emulator, string[] arguments)
+    private LoadRig(RabbitMqServer broker, EmulatorProcess emulator, string[] arguments)
     {
         Broker = broker;
         Emulator = emulator;
@@ -24,7 +25,7 @@ internal sealed class LoadRig : IAsyncDisposable
         _arguments = [$"--Storage:DataDirectory={_dataDirectory}", .. arguments];
     }
 
-    public BrokerNode Broker { get; }
+    public RabbitMqServer Broker { get; }
 
     public EmulatorProcess Emulator { get; }
 
@@ -35,7 +36,7 @@ internal sealed class LoadRig : IAsyncDisposable
     /// <summary>Starts the processes; <paramref name="serviceArguments"/> are added to the service's command line.</summary>
     public static async Task<LoadRig> StartAsync(params string[] serviceArguments)
     {
-        var broker = new BrokerNode();
+        var broker = new RabbitMqServer();
         await broker.StartAsync();
         var emulator = await EmulatorProcess.StartAsync();
         var keyDirectory = Path.Combine(Path.GetTempPath(), "channel-bench");

@@ -1,18 +1,20 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using RabbitMQ.Client;
 
-namespace Channel.Benchmarks.Inbound;
+namespace Channel.Tests.Infrastructure;
 
 /// <summary>
-/// A throwaway RabbitMQ node for the load run (Debian's rabbitmq-server, no Docker) on free ports with its data,
-/// logs and HOME in a temporary directory; dispose kills it and deletes the directory. A trimmed copy of the test
-/// suite's RabbitMqNode: the bench references no test project.
+/// A throwaway RabbitMQ node (Debian's rabbitmq-server, no Docker) on free loopback ports with its data, logs and HOME
+/// in a temporary directory. <see cref="StopAsync"/> kills it; <see cref="StartAsync"/> starts it again on the same
+/// port and data (an outage). Dispose kills it and deletes the directory. Shared, as a linked source, by the tests'
+/// RabbitMqNode and the benchmarks' load rig.
 /// </summary>
-internal sealed class BrokerNode : IAsyncDisposable
+internal sealed class RabbitMqServer : IAsyncDisposable
 {
-    private const string ServerPath = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+    public const string ServerPath = "/usr/lib/rabbitmq/bin/rabbitmq-server";
     private readonly string _root = Path.Combine(Path.GetTempPath(), "channel-rabbitmq", Guid.NewGuid().ToString("N"));
     private readonly string _nodeName = $"channel{Guid.NewGuid():N}@localhost";
     private readonly int _epmdPort = FreePort();
@@ -24,11 +26,14 @@ internal sealed class BrokerNode : IAsyncDisposable
     /// <summary>amqp://guest:guest@127.0.0.1:port/ (guest is allowed on loopback).</summary>
     public Uri AmqpUri => new($"amqp://guest:guest@127.0.0.1:{Port}/");
 
+    public static bool IsInstalled => File.Exists(ServerPath);
+
+    /// <exception cref="InvalidOperationException">Not installed, or the node did not answer within 90 s.</exception>
     public async Task StartAsync()
     {
-        if (!File.Exists(ServerPath))
+        if (!IsInstalled)
         {
-            throw new InvalidOperationException($"RabbitMQ is not installed ({ServerPath}): apt-get install rabbitmq-server.");
+            throw new InvalidOperationException($"RabbitMQ is not installed ({ServerPath}); scripts/test.sh installs it when run as root on Debian.");
         }
 
         Directory.CreateDirectory(Path.Combine(_root, "home"));
@@ -48,7 +53,7 @@ internal sealed class BrokerNode : IAsyncDisposable
         await WaitUntilAmqpAnswersAsync();
     }
 
-    private async Task StopAsync()
+    public async Task StopAsync()
     {
         if (_process is { HasExited: false } process)
         {
@@ -73,7 +78,7 @@ internal sealed class BrokerNode : IAsyncDisposable
         try
         {
             var epmd = new ProcessStartInfo("epmd", "-kill") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            epmd.Environment["ERL_EPMD_PORT"] = _epmdPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            epmd.Environment["ERL_EPMD_PORT"] = _epmdPort.ToString(CultureInfo.InvariantCulture);
             using var kill = Process.Start(epmd);
             if (kill is not null)
             {
@@ -103,7 +108,7 @@ internal sealed class BrokerNode : IAsyncDisposable
 
     private IEnumerable<(string Key, string Value)> NodeEnvironment()
     {
-        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var invariant = CultureInfo.InvariantCulture;
         yield return ("HOME", Path.Combine(_root, "home"));
         yield return ("RABBITMQ_NODENAME", _nodeName);
         yield return ("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1");
