@@ -111,7 +111,7 @@ internal sealed partial class SendMessageUseCase(
     public async Task<OutboundOutcome> DeliverAsync(TelegramAccountId accountId, long rowId, CancellationToken cancellationToken)
     {
         var outcome = await AttemptAsync(accountId, rowId, cancellationToken);
-        if (!outcome.Counted)
+        if (!outcome.AlreadySettled)
         {
             metrics.OutboundSent(outcome.Result.Kind.ToString().ToLowerInvariant());
         }
@@ -119,8 +119,8 @@ internal sealed partial class SendMessageUseCase(
         return outcome.Result;
     }
 
-    /// <summary>One attempt; Counted when the outcome was settled by an earlier attempt (not counted again).</summary>
-    private async Task<(OutboundOutcome Result, bool Counted)> AttemptAsync(TelegramAccountId accountId, long rowId, CancellationToken cancellationToken)
+    /// <summary>One attempt; AlreadySettled when an earlier attempt decided the outcome (so the metric counts it once).</summary>
+    private async Task<(OutboundOutcome Result, bool AlreadySettled)> AttemptAsync(TelegramAccountId accountId, long rowId, CancellationToken cancellationToken)
     {
         using var lane = await lanes.EnterAsync(accountId, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
