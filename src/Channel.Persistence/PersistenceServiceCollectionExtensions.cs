@@ -36,7 +36,8 @@ public static class PersistenceServiceCollectionExtensions
         switch (settings.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContext<ChannelDbContext, SqliteChannelDbContext>(options => options.UseSqlite(settings.ConnectionString));
+                services.AddDbContext<ChannelDbContext, SqliteChannelDbContext>(options =>
+                    options.UseSqlite(settings.ConnectionString).AddInterceptors(SqliteConnectionPragmas.Instance));
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContext<ChannelDbContext, SqlServerChannelDbContext>(options =>

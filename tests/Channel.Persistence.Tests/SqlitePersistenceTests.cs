@@ -31,7 +31,7 @@ public sealed class SqlitePersistenceTests : AccountPersistenceBehaviours, IDisp
     }
 
     [Fact]
-    public async Task Start_EmbeddedDefaults_CreatesDatabaseFileInWalMode()
+    public async Task Start_EmbeddedDefaults_CreatesDatabaseFileInWalModeWithNormalSync()
     {
         await using var harness = await StartAsync(Ct);
 
@@ -41,6 +41,10 @@ public sealed class SqlitePersistenceTests : AccountPersistenceBehaviours, IDisp
         Assert.IsType<SqliteChannelDbContext>(db);
         var mode = await db.Database.SqlQueryRaw<string>("SELECT journal_mode AS Value FROM pragma_journal_mode").SingleAsync(Ct);
         Assert.Equal("wal", mode);
+
+        // 1 = NORMAL: no fsync per commit (see SqliteConnectionPragmas), on every connection the context opens.
+        var synchronous = await db.Database.SqlQueryRaw<long>("SELECT synchronous AS Value FROM pragma_synchronous").SingleAsync(Ct);
+        Assert.Equal(1, synchronous);
     }
 
     [Fact]
