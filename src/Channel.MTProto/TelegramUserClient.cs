@@ -110,6 +110,7 @@ internal sealed partial class TelegramUserClient : IAsyncDisposable
     {
         _peers.Changed -= OnPeersChanged;
         await StopUpdatesAsync().ConfigureAwait(false);
+        await DisposeMediaAsync().ConfigureAwait(false);
         await _client.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -13,4 +13,7 @@ internal sealed record TelegramUserClientOptions
 
     /// <summary>How many *_MIGRATE_X answers one call may follow before the error is raised (Telegram sends one).</summary>
     public int MaxMigrations { get; init; } = 2;
+
+    /// <summary>Downloads and uploads: parts in flight, download part size, file reference refreshes.</summary>
+    public Media.MediaTransferOptions Media { get; init; } = new();
 }

@@ -19,6 +19,9 @@ namespace Channel.MTProto.Emulator.Control;
 /// </summary>
 internal sealed class ControlApi : IAsyncDisposable
 {
+    /// <summary>The largest request body: room for a 32 MiB file in base64.</summary>
+    private const long MaxRequestBodyBytes = 48L * 1024 * 1024;
+
     private readonly WebApplication _app;
 
     private ControlApi(WebApplication app, Uri address)
@@ -33,7 +36,13 @@ internal sealed class ControlApi : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(endpoint);
+
+            // POST /messages carries files as base64: a 20 MiB file is about 28 MB of JSON.
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        });
         var app = builder.Build();
         MapRoutes(app, emulator);
         await app.StartAsync(cancellationToken);
@@ -83,9 +92,21 @@ internal sealed class ControlApi : IAsyncDisposable
         app.MapPost("/users/{user}/revoke", (string user) => Handle(() => Results.Json(new RevokeResponse(world.RevokeSessions(user)))));
 
         app.MapPost("/messages", (HttpRequest request) => HandleAsync<SendMessageRequest>(request, body =>
-            body.Chat is { } chat
+            body.Media is { } media ? SendMedia(world, body, media)
+            : body.Chat is { } chat
                 ? Results.Json(world.SendChatMessage(Reference(body.From, "from"), chat, Required(body.Text, "text")), statusCode: StatusCodes.Status201Created)
                 : Results.Json(world.SendMessage(Reference(body.From, "from"), Reference(body.To, "to"), Required(body.Text, "text")), statusCode: StatusCodes.Status201Created)));
+
+        app.MapGet("/users/{user}/messages/{id:int}/media", (string user, int id) => Handle(() =>
+            world.MessageFile(user, id) is { } file
+                ? Results.File(file.Content, file.MimeType, file.FileName)
+                : Error(StatusCodes.Status404NotFound, "the message carries no file.")));
+
+        app.MapPost("/faults/file-references", () =>
+        {
+            world.ExpireFileReferences();
+            return Results.Json(new FileReferencesResponse(true));
+        });
 
         app.MapPost("/messages/{id:int}/edit", (int id, HttpRequest request) => HandleAsync<EditRequest>(request, body =>
             Results.Json(world.EditMessage(Reference(body.User, "user"), id, Required(body.Text, "text")))));
@@ -169,6 +190,16 @@ internal sealed class ControlApi : IAsyncDisposable
             emulator.Faults.DropConnections(body.DcId);
             return Results.Json(new DropResponse(body.DcId));
         }));
+    }
+
+    private static IResult SendMedia(EmulatorWorld world, SendMessageRequest body, MediaRequest media)
+    {
+        var kind = EmulatorWorld.ParseMediaKind(media.Kind);
+        var attached = new NewMedia(kind, media.Base64, media.FileName, media.MimeType, media.Dc, media.DurationSeconds,
+            media.Latitude, media.Longitude, media.Phone, media.FirstName, media.LastName);
+        return body.Chat is { } chat
+            ? Results.Json(world.SendChatMedia(Reference(body.From, "from"), chat, body.Text, attached), statusCode: StatusCodes.Status201Created)
+            : Results.Json(world.SendMedia(Reference(body.From, "from"), Reference(body.To, "to"), body.Text, attached), statusCode: StatusCodes.Status201Created);
     }
 
     private static IResult Handle(Func<IResult> action) => HandleCore(() => Task.FromResult(action())).GetAwaiter().GetResult();
@@ -350,7 +381,37 @@ internal sealed class ControlApi : IAsyncDisposable
         public long? Chat { get; set; }
 
         public string? Text { get; set; }
+
+        public MediaRequest? Media { get; set; }
     }
+
+    /// <summary>The "media" of POST /messages; base64 is decoded by the JSON reader (invalid base64: 400).</summary>
+    private sealed class MediaRequest
+    {
+        public string? Kind { get; set; }
+
+        public string? FileName { get; set; }
+
+        public string? MimeType { get; set; }
+
+        public byte[]? Base64 { get; set; }
+
+        public int? Dc { get; set; }
+
+        public int? DurationSeconds { get; set; }
+
+        public double? Latitude { get; set; }
+
+        public double? Longitude { get; set; }
+
+        public string? Phone { get; set; }
+
+        public string? FirstName { get; set; }
+
+        public string? LastName { get; set; }
+    }
+
+    private sealed record FileReferencesResponse(bool Expired);
 
     private sealed class FloodRequest
     {

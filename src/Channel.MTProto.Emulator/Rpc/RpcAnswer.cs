@@ -1,11 +1,14 @@
 namespace Channel.MTProto.Emulator.Rpc;
 
 /// <summary>What a handler returns: a serialized TL result, or an rpc_error.</summary>
-internal readonly record struct RpcAnswer(byte[]? Result, int ErrorCode, string? ErrorMessage)
+/// <param name="Uncompressed">Never gzip_packed, whatever its length (file bytes: packing them costs CPU and saves nothing).</param>
+internal readonly record struct RpcAnswer(byte[]? Result, int ErrorCode, string? ErrorMessage, bool Uncompressed = false)
 {
     public bool IsError => Result is null;
 
     public static RpcAnswer Ok(byte[] result) => new(result, 0, null);
+
+    public static RpcAnswer OkUncompressed(byte[] result) => new(result, 0, null, Uncompressed: true);
 
     public static RpcAnswer Error(int code, string message) => new(null, code, message);
 

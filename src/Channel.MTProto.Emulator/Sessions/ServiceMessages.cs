@@ -60,7 +60,7 @@ internal static class ServiceMessages
             {
                 new RpcError { ErrorCode = answer.ErrorCode, ErrorMessage = answer.ErrorMessage ?? string.Empty }.Write(ref writer);
             }
-            else if (result.Length > gzipThreshold)
+            else if (result.Length > gzipThreshold && !answer.Uncompressed)
             {
                 TlServiceMessages.WriteGzipPacked(ref writer, result);
             }

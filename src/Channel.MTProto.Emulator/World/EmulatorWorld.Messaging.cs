@@ -239,13 +239,14 @@ public sealed partial class EmulatorWorld
         return new Tl.Api.Messages.AffectedMessages { Pts = pts, PtsCount = count };
     }
 
-    private (BoxMessage Sent, BoxMessage? Received) SendPrivateLocked(WorldUser sender, WorldUser recipient, string text, List<WorldEntity> entities, int? replyToId, long? randomId, ServerSession? origin, List<ServerSession> push)
+    private (BoxMessage Sent, BoxMessage? Received) SendPrivateLocked(WorldUser sender, WorldUser recipient, string text, List<WorldEntity> entities, int? replyToId, long? randomId, ServerSession? origin, List<ServerSession> push, WorldMedia? media = null)
     {
         var date = UnixNow;
         var senderKnew = sender.KnownPeers.Contains(recipient.Id);
         var sent = AddMessageLocked(sender, recipient.Id, 0, sender.Id, isOut: true, text, date);
         sent.Entities = entities;
         sent.ReplyToId = replyToId;
+        sent.Media = media;
         if (randomId is { } id)
         {
             sender.SentRandomIds[id] = sent.Id;
@@ -261,6 +262,7 @@ public sealed partial class EmulatorWorld
             var recipientKnew = recipient.KnownPeers.Contains(sender.Id);
             received = AddMessageLocked(recipient, sender.Id, 0, sender.Id, isOut: false, text, date);
             received.Entities = entities;
+            received.Media = media;
 
             // The recipient's copy answers the recipient's own copy of the replied-to message.
             received.ReplyToId = replyToId is { } replied && FindMessage(sender, replied) is { TwinId: not 0 } original ? original.TwinId : null;
@@ -277,7 +279,8 @@ public sealed partial class EmulatorWorld
 
     private void PushNewPrivateLocked(WorldUser owner, WorldUser other, BoxMessage message, bool known, ServerSession? origin, List<ServerSession> push)
     {
-        UpdatesBase updates = known
+        // Telegram never sends media in a short update (updateShortMessage has no media field).
+        UpdatesBase updates = known && message.Media is null
             ? new UpdateShortMessage
             {
                 Out = message.Out, Id = message.Id, UserId = other.Id, Message = message.Text, Pts = message.Pts, PtsCount = 1, Date = message.Date,
@@ -288,7 +291,7 @@ public sealed partial class EmulatorWorld
     }
 
     /// <summary>One copy per member (all Gates held); returns the copies by member id.</summary>
-    private Dictionary<long, BoxMessage> SendChatLocked(WorldUser sender, WorldChat chat, WorldUser[] members, string text, List<WorldEntity> entities, int? replyToId, long? randomId, ServerSession? origin, List<ServerSession> push)
+    private Dictionary<long, BoxMessage> SendChatLocked(WorldUser sender, WorldChat chat, WorldUser[] members, string text, List<WorldEntity> entities, int? replyToId, long? randomId, ServerSession? origin, List<ServerSession> push, WorldMedia? media = null)
     {
         var date = UnixNow;
         var chatSeq = ++chat.LastSeq;
@@ -302,6 +305,7 @@ public sealed partial class EmulatorWorld
             var copy = AddMessageLocked(member, 0, chat.Id, sender.Id, isOut, text, date);
             copy.ChatSeq = chatSeq;
             copy.Entities = entities;
+            copy.Media = media;
             copy.ReplyToId = repliedSeq == 0 ? null : member.Messages.FindLast(m => m.ChatId == chat.Id && m.ChatSeq == repliedSeq)?.Id;
             copies[member.Id] = copy;
             if (isOut && randomId is { } id)
@@ -310,7 +314,7 @@ public sealed partial class EmulatorWorld
             }
 
             var memberOrigin = isOut ? origin : null;
-            UpdatesBase updates = known
+            UpdatesBase updates = known && media is null
                 ? new UpdateShortChatMessage
                 {
                     Out = isOut, Id = copy.Id, FromId = sender.Id, ChatId = chat.Id, Message = text, Pts = copy.Pts, PtsCount = 1, Date = date,
@@ -663,7 +667,8 @@ public sealed partial class EmulatorWorld
         message.ChatId == 0 ? null : message.ChatId,
         message.Entities.Select(e => new EmulatorEntity(e.Kind, e.Offset, e.Length, e.Url, e.Language, e.UserId)).ToArray(),
         message.ReplyToId,
-        message.StoredAt == default ? null : message.StoredAt);
+        message.StoredAt == default ? null : message.StoredAt,
+        DescribeMedia(message.Media));
 
     /// <summary>A resolved input peer: a user (private chat) or a basic group.</summary>
     private readonly record struct PeerTarget(WorldUser? User, WorldChat? Chat)

@@ -32,6 +32,7 @@ public sealed record EmulatorUser(
 /// <param name="ChatId">The basic group, null for a private chat.</param>
 /// <param name="Out">True for the sender's copy.</param>
 /// <param name="StoredAt">When the copy arrived in the owner's box, to the tick (latency measurements); null after a restart.</param>
+/// <param name="Media">The photo, document, geo point or contact, if any.</param>
 public sealed record EmulatorMessage(
     int Id,
     long OwnerId,
@@ -45,7 +46,8 @@ public sealed record EmulatorMessage(
     long? ChatId = null,
     IReadOnlyList<EmulatorEntity>? Entities = null,
     int? ReplyToId = null,
-    DateTimeOffset? StoredAt = null);
+    DateTimeOffset? StoredAt = null,
+    EmulatorMedia? Media = null);
 
 /// <summary>One entity of a message as the world keeps it: <paramref name="Kind"/> is Telegram's constructor name
 /// without <c>messageEntity</c> (bold, italic, textUrl, pre, mentionName, …); offsets in UTF-16 code units.</summary>

@@ -128,6 +128,10 @@ internal sealed class BoxMessage
 
     /// <summary>The pts at which this copy arrived in its box.</summary>
     public int Pts { get; set; }
+
+    /// <summary>The photo, document, geo point or contact; files live in memory only, so not saved.</summary>
+    [JsonIgnore]
+    public WorldMedia? Media { get; set; }
 }
 
 internal enum PtsEventKind

@@ -22,4 +22,19 @@ public sealed class WorldOptions
 
     /// <summary>Where the HTTP control API listens (port 0 picks one); null: no control API (in-process default).</summary>
     public IPEndPoint? ControlEndpoint { get; set; }
+
+    /// <summary>How long a file reference handed out with a photo or document stays usable (then FILE_REFERENCE_EXPIRED
+    /// until the client fetches the message again). Telegram: hours.</summary>
+    public TimeSpan FileReferenceLifetime { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>Parts of an upload that is never used (sendMedia) are dropped this long after its last part.</summary>
+    public TimeSpan UploadPartLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The most bytes all unfinished uploads may hold together; beyond it saveFilePart answers FLOOD_WAIT_X
+    /// (the time until the oldest unfinished upload expires).</summary>
+    public long MaxPendingUploadBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>The most bytes of files (stored ones plus unfinished uploads) the emulator keeps in memory; beyond it
+    /// saveFilePart answers 500 FILE_WRITE_FAILED and the control API 400.</summary>
+    public long MaxStoredFileBytes { get; set; } = 4L * 1024 * 1024 * 1024;
 }

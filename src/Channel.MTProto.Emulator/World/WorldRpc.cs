@@ -29,4 +29,16 @@ internal sealed class WorldRpc(RpcHandlerRegistry registry, EmulatorWorld world)
             World.ThrowInjectedError(request.ToString()!, World.CallerPhone(context));
             return ValueTask.FromResult(handler(context, userId, request));
         });
+
+    /// <summary>Like <see cref="Authorized{TMethod, TResult}"/> for a result that goes out as is, never gzip_packed (file bytes).</summary>
+    public void AuthorizedUncompressed<TMethod, TResult>(uint methodId, Func<RpcContext, long, TMethod, TResult> handler)
+        where TMethod : class, ITlMethod<TResult>
+        where TResult : ITlObject
+        => registry.Register(methodId, (context, request, _) =>
+        {
+            var method = TlSerializer.Deserialize<TMethod>(request.Span);
+            var userId = World.RequireUser(context);
+            World.ThrowInjectedError(method.ToString()!, World.CallerPhone(context));
+            return ValueTask.FromResult(RpcAnswer.OkUncompressed(TlSerializer.ToArray(handler(context, userId, method))));
+        });
 }

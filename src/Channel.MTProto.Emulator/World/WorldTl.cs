@@ -42,6 +42,7 @@ internal static class WorldTl
         EditDate = message.EditDate,
         Entities = message.Entities.Count == 0 ? null : Entities(message.Entities),
         ReplyTo = ReplyTo(message.ReplyToId),
+        Media = message.Media?.ToTl(),
     };
 
     public static MessageEntityBase[] Entities(List<WorldEntity> entities) => [.. entities.Select(e => e.ToTl())];

@@ -174,6 +174,18 @@ public sealed partial class AccountConnection : IAccountConnection
 
     public Task SetTypingAsync(Peers.PeerId peer, CancellationToken cancellationToken) => Live().SetTypingAsync(peer, cancellationToken);
 
+    public Task<Media.DownloadableMedia?> GetMessageMediaAsync(Peers.PeerId chat, int messageId, CancellationToken cancellationToken) =>
+        Live().GetMessageMediaAsync(chat, messageId, cancellationToken);
+
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> DownloadAsync(Media.DownloadableMedia media, long offset, CancellationToken cancellationToken) =>
+        Live().DownloadAsync(media, offset, cancellationToken);
+
+    public Task<Media.UploadedFile> UploadAsync(Stream content, long length, string fileName, CancellationToken cancellationToken) =>
+        Live().UploadAsync(content, length, fileName, cancellationToken);
+
+    public Task<Messaging.SentMessage> SendMediaAsync(Peers.PeerId peer, Media.OutgoingMedia media, string caption, IReadOnlyList<MessageEntityBase> entities, long randomId, int? replyToMessageId, CancellationToken cancellationToken) =>
+        Live().SendMediaAsync(peer, media, caption, entities, randomId, replyToMessageId, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

@@ -1,3 +1,4 @@
+using Channel.MTProto.Media;
 using Channel.MTProto.Messaging;
 using Channel.MTProto.Peers;
 using Channel.MTProto.Tl.Api;
@@ -65,4 +66,19 @@ public interface IAccountConnection : IAsyncDisposable
 
     /// <summary>Shows "typing…" to the other side.</summary>
     Task SetTypingAsync(PeerId peer, CancellationToken cancellationToken);
+
+    // Media (over media connections apart from the update connection; see TelegramUserClient.Media.cs).
+
+    /// <summary>Fetches the message (messages.getMessages; channels.getMessages in a channel) and returns its photo or document; null when there is no such message or no file in it.</summary>
+    Task<DownloadableMedia?> GetMessageMediaAsync(PeerId chat, int messageId, CancellationToken cancellationToken);
+
+    /// <summary>The file's bytes from offset (any) to the end, in order, several parts in flight, on the file's DC; FILE_MIGRATE_X followed, FILE_REFERENCE_EXPIRED refreshed by refetching the message.</summary>
+    IAsyncEnumerable<ReadOnlyMemory<byte>> DownloadAsync(DownloadableMedia media, long offset, CancellationToken cancellationToken);
+
+    /// <summary>Uploads length bytes of content in 512 KiB parts, in parallel: saveFilePart with MD5 up to 10 MiB, saveBigFilePart above.</summary>
+    Task<UploadedFile> UploadAsync(Stream content, long length, string fileName, CancellationToken cancellationToken);
+
+    /// <summary>messages.sendMedia with the caller's random_id (a repeat with the same id is stored once).</summary>
+    /// <exception cref="MessageTooLongException">The caption is over caption_length_max (checked before sending).</exception>
+    Task<SentMessage> SendMediaAsync(PeerId peer, OutgoingMedia media, string caption, IReadOnlyList<MessageEntityBase> entities, long randomId, int? replyToMessageId, CancellationToken cancellationToken);
 }

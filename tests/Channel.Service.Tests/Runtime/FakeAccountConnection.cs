@@ -1,4 +1,5 @@
 using Channel.MTProto.Accounts;
+using Channel.MTProto.Media;
 using Channel.MTProto.Messaging;
 using Channel.MTProto.Peers;
 using Channel.MTProto.Tl.Api;
@@ -108,6 +109,18 @@ public sealed class FakeAccountConnection : IAccountConnection
     public Task MarkReadAsync(PeerId peer, int maxId, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task SetTypingAsync(PeerId peer, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Media: the fake account has no files; the service's media paths are tested against the emulator.
+    public Task<DownloadableMedia?> GetMessageMediaAsync(PeerId chat, int messageId, CancellationToken cancellationToken) => Task.FromResult<DownloadableMedia?>(null);
+
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> DownloadAsync(DownloadableMedia media, long offset, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The fake account connection has no files.");
+
+    public Task<UploadedFile> UploadAsync(Stream content, long length, string fileName, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The fake account connection does not upload.");
+
+    public Task<SentMessage> SendMediaAsync(PeerId peer, OutgoingMedia media, string caption, IReadOnlyList<MessageEntityBase> entities, long randomId, int? replyToMessageId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The fake account connection does not send media.");
 
     public ValueTask HandAsync(UpdateBatch batch) =>
         (_handler ?? throw new InvalidOperationException("Not started.")).HandleAsync(batch, CancellationToken.None);
