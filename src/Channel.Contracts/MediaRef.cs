@@ -5,8 +5,11 @@ namespace Channel.Contracts;
 /// </summary>
 public sealed record MediaRef
 {
-    /// <summary>"photo", "document", "video", "audio", "voice", "sticker", "animation", "contact", "location", … ("unsupported" otherwise).</summary>
+    /// <summary>"photo", "document", "video", "audio", "voice", "video_note", "sticker", "animation", "contact", "location", "venue", "poll", "web_page", "dice" ("unsupported" otherwise).</summary>
     public required string Kind { get; init; }
+
+    /// <summary>For a kind with a file: what gRPC TelegramMessages/DownloadMedia takes to fetch it. Opaque.</summary>
+    public string? MediaId { get; init; }
 
     public string? FileName { get; init; }
 

@@ -5,7 +5,7 @@ namespace Channel.Contracts;
 /// <c>Channel.Contracts:SendTelegramMessage</c> (MassTransit envelope or raw JSON); the outcome is published as
 /// <see cref="OutboundMessageSent"/> or <see cref="OutboundMessageFailed"/>. An account's commands are sent in the
 /// order they were consumed. Exactly one of <see cref="PeerUserId"/>, <see cref="PeerUsername"/>,
-/// <see cref="PeerPhone"/>, <see cref="PeerChatId"/> names the peer.
+/// <see cref="PeerPhone"/>, <see cref="PeerChatId"/>, <see cref="PeerChannelId"/> names the peer.
 /// </summary>
 public sealed record SendTelegramMessage
 {
@@ -29,7 +29,14 @@ public sealed record SendTelegramMessage
     /// <summary>A basic group the account is a member of.</summary>
     public long? PeerChatId { get; init; }
 
+    /// <summary>A supergroup or broadcast channel the account is a member of.</summary>
+    public long? PeerChannelId { get; init; }
+
+    /// <summary>The text; with <see cref="Media"/>, its caption (may then be empty).</summary>
     public required string Text { get; init; }
+
+    /// <summary>A file to send, uploaded beforehand.</summary>
+    public AttachedMedia? Media { get; init; }
 
     /// <summary>Formatting, in the same format as the inbound events' entities.</summary>
     public IReadOnlyList<MessageEntity>? Entities { get; init; }

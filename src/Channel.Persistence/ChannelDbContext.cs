@@ -2,6 +2,7 @@ using Channel.Domain.Accounts;
 using Channel.Persistence.Accounts;
 using Channel.Persistence.Audit;
 using Channel.Persistence.Leases;
+using Channel.Persistence.Media;
 using Channel.Persistence.Outbound;
 using Channel.Persistence.Outbox;
 using Channel.Persistence.Secrets;
@@ -45,6 +46,9 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
 
     /// <summary>Agents' replies by (account, idempotency key): recorded before they are sent.</summary>
     public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
+
+    /// <summary>Files agents uploaded to attach to replies (pruned after a retention period).</summary>
+    public DbSet<MediaUpload> MediaUploads => Set<MediaUpload>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -145,6 +149,7 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
         modelBuilder.ApplyConfiguration(new ReplicaHeartbeatConfiguration());
         modelBuilder.ApplyConfiguration(new ServiceLeaseConfiguration());
         modelBuilder.ApplyConfiguration(new OutboundMessageConfiguration());
+        modelBuilder.ApplyConfiguration(new MediaUploadConfiguration());
         modelBuilder.Entity<DataProtectionKey>().ToTable("DataProtectionKeys");
     }
 

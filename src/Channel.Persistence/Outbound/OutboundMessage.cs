@@ -28,12 +28,12 @@ public sealed class OutboundMessage
 
     public OutboundMessageState State { get; set; }
 
-    /// <summary>How the caller named the peer: user_id, username, phone or chat_id.</summary>
+    /// <summary>How the caller named the peer: user_id, username, phone, chat_id or channel_id.</summary>
     public required string PeerKind { get; init; }
 
     public required string PeerValue { get; init; }
 
-    /// <summary>The resolved chat: "user" or "group" and its Telegram id (set before the send).</summary>
+    /// <summary>The resolved chat: "user", "group", "supergroup" or "channel" and its Telegram id (set before the send).</summary>
     public string? ChatKind { get; set; }
 
     public long? ChatId { get; set; }
@@ -48,6 +48,12 @@ public sealed class OutboundMessage
     public required string TextHash { get; init; }
 
     public int? ReplyToMessageId { get; init; }
+
+    /// <summary>The attached upload (<see cref="Media.MediaUpload"/>), if the reply carries a file; the text is then its caption.</summary>
+    public Guid? MediaUploadId { get; init; }
+
+    /// <summary>How the file is sent: photo, document, voice, video, audio or sticker (set with <see cref="MediaUploadId"/>).</summary>
+    public string? MediaKind { get; init; }
 
     public int? TelegramMessageId { get; set; }
 

@@ -16,6 +16,7 @@ internal sealed class OutboundMessageConfiguration : IEntityTypeConfiguration<Ou
         builder.Property(m => m.PeerKind).HasMaxLength(16).IsUnicode(false);
         builder.Property(m => m.PeerValue).HasMaxLength(OutboundMessage.MaxPeerLength);
         builder.Property(m => m.ChatKind).HasMaxLength(16).IsUnicode(false);
+        builder.Property(m => m.MediaKind).HasMaxLength(16).IsUnicode(false);
         builder.Property(m => m.TextHash).HasMaxLength(64).IsUnicode(false);
         builder.Property(m => m.FailureReason).HasMaxLength(OutboundMessage.MaxReasonLength);
         builder.Property(m => m.Origin).HasConversion<int>();

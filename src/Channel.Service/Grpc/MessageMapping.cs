@@ -15,6 +15,7 @@ internal static class MessageMapping
         ProtoPeer.KindOneofCase.Username => new OutboundPeer(OutboundPeer.Username, peer.Username),
         ProtoPeer.KindOneofCase.Phone => new OutboundPeer(OutboundPeer.Phone, peer.Phone),
         ProtoPeer.KindOneofCase.ChatId => new OutboundPeer(OutboundPeer.ChatId, peer.ChatId.ToString(CultureInfo.InvariantCulture)),
+        ProtoPeer.KindOneofCase.ChannelId => new OutboundPeer(OutboundPeer.ChannelId, peer.ChannelId.ToString(CultureInfo.InvariantCulture)),
         _ => null,
     };
 

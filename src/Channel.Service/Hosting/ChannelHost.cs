@@ -3,6 +3,7 @@ using Channel.Persistence.Configuration;
 using Channel.Service.Auth;
 using Channel.Service.Errors;
 using Channel.Service.Grpc;
+using Channel.Service.Media;
 using Channel.Service.Messaging;
 using Channel.Service.Observability;
 using Channel.Service.Outbound;
@@ -37,6 +38,7 @@ public static class ChannelHost
         builder.Services.AddChannelAuth(builder.Configuration);
         builder.Services.AddChannelObservability(builder.Configuration);
         builder.Services.AddChannelOutbound(builder.Configuration);
+        builder.Services.AddChannelMedia(builder.Configuration);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ApiKeyInterceptor>();

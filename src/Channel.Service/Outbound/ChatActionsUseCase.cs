@@ -1,14 +1,9 @@
 using Channel.Domain.Accounts;
 using Channel.MTProto.Accounts;
-using Channel.MTProto.Client;
-using Channel.MTProto.Messaging;
 using Channel.MTProto.Peers;
-using Channel.Persistence;
 using Channel.Service.Auth;
 using Channel.Service.Errors;
 using Channel.Service.Runtime;
-using Channel.Service.Telegram;
-using Microsoft.EntityFrameworkCore;
 
 namespace Channel.Service.Outbound;
 
@@ -18,7 +13,7 @@ namespace Channel.Service.Outbound;
 /// deletions go through the account's lane, so they stay in order with its sends.
 /// </summary>
 /// <remarks>Scoped: <paramref name="tenants"/> is the gRPC caller's; another tenant's account is NOT_FOUND.</remarks>
-internal sealed class ChatActionsUseCase(IServiceScopeFactory scopes, IAccountRuntime runtime, AccountSendLanes lanes, ITenantGuard tenants)
+internal sealed class ChatActionsUseCase(LiveAccountConnections connections, AccountSendLanes lanes, ITenantGuard tenants)
 {
     public Task EditAsync(TelegramAccountId account, OutboundPeer? peer, int messageId, string? text, IReadOnlyList<Contracts.MessageEntity> entities, CancellationToken cancellationToken)
     {
@@ -87,48 +82,16 @@ internal sealed class ChatActionsUseCase(IServiceScopeFactory scopes, IAccountRu
 
     private async Task RunAsync(TelegramAccountId account, OutboundPeer peer, bool inLane, Func<IAccountConnection, PeerId, CancellationToken, Task> action, CancellationToken cancellationToken)
     {
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
-            var found = await db.Accounts.AsNoTracking().Where(a => a.Id == account).Select(a => new { a.Status, a.HelpdeskAccountId }).SingleOrDefaultAsync(cancellationToken);
-            if (found is null || !tenants.CanActFor(found.HelpdeskAccountId))
-            {
-                throw new AccountNotFoundException(account);
-            }
-
-            if (found.Status != AccountStatus.Active)
-            {
-                throw SendMessageUseCase.FailureOf(OutboundReasons.AccountNotActive);
-            }
-        }
-
-        var connection = runtime.GetConnection(account) ?? throw new OutboundException(
-            OutboundFailureKind.FailedPrecondition, OutboundReasons.AccountNotConnected, "The account is not connected on this replica right now; try again shortly.");
+        var connection = await connections.GetAsync(account, tenants, cancellationToken);
         using var lane = inLane ? await lanes.EnterAsync(account, cancellationToken) : null;
         try
         {
             var target = await PeerResolver.ResolveAsync(connection, peer, cancellationToken);
             await action(connection, target, cancellationToken);
         }
-        catch (PeerNotCachedException)
+        catch (Exception exception) when (LiveAccountConnections.Translate(exception) is { } failure)
         {
-            throw SendMessageUseCase.FailureOf(OutboundReasons.PeerNotFound);
-        }
-        catch (MessageTooLongException)
-        {
-            throw SendMessageUseCase.FailureOf(OutboundReasons.MessageTooLong);
-        }
-        catch (FloodWaitException flood)
-        {
-            throw new OutboundException(OutboundFailureKind.FloodWait, OutboundReasons.FloodWait, "Telegram asks the account to wait; see RetryInfo.", flood.Wait, flood);
-        }
-        catch (TelegramRpcException rpc) when (rpc.Code is >= 400 and < 500)
-        {
-            throw new OutboundException(OutboundFailureKind.FailedPrecondition, rpc.ErrorName, "Telegram refused the request; see the ErrorInfo reason.", innerException: rpc);
-        }
-        catch (Exception exception) when (TelegramFailures.IsUnreachable(exception) || exception is TelegramRpcException)
-        {
-            throw new OutboundException(OutboundFailureKind.Unavailable, TelegramFailures.Unreachable, "Telegram did not answer; try again.", innerException: exception);
+            throw failure;
         }
     }
 }

@@ -10,4 +10,5 @@ internal static class OutboundReasons
     public const string AccountNotActive = "ACCOUNT_NOT_ACTIVE";
     public const string AccountNotConnected = "ACCOUNT_NOT_CONNECTED";
     public const string FloodWait = "FLOOD_WAIT";
+    public const string MediaUploadExpired = "MEDIA_UPLOAD_EXPIRED";
 }

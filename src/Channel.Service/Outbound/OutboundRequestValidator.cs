@@ -33,14 +33,46 @@ internal static class OutboundRequestValidator
         return violations;
     }
 
+    /// <summary>A reply's file: an upload id and a known kind (empty: document); a caption, if any, is checked like a text.</summary>
+    public static (Guid? UploadId, string? Kind) ValidateMedia(OutboundMedia? media, string? caption, IReadOnlyList<Contracts.MessageEntity> entities, List<FieldViolation> violations)
+    {
+        if (media is not { } attached)
+        {
+            return (null, null);
+        }
+
+        if (!string.IsNullOrEmpty(caption))
+        {
+            ValidateText(caption, entities, violations);
+        }
+        else if (entities.Count > 0)
+        {
+            violations.Add(new FieldViolation("entities", "need a text (the file's caption) to lie in."));
+        }
+
+        var kind = attached.Kind.Length == 0 ? "document" : attached.Kind;
+        if (!Media.MediaKinds.Outgoing.ContainsKey(kind))
+        {
+            violations.Add(new FieldViolation("media.kind", "must be photo, document, voice, video, audio or sticker (empty: document)."));
+        }
+
+        if (!Guid.TryParse(attached.UploadId, out var uploadId))
+        {
+            violations.Add(new FieldViolation("media.upload_id", "must be the upload_id UploadMedia returned."));
+            return (null, kind);
+        }
+
+        return (uploadId, kind);
+    }
+
     public static void ValidatePeer(OutboundPeer? peer, List<FieldViolation> violations)
     {
         switch (peer)
         {
             case null:
-                violations.Add(new FieldViolation("peer", "exactly one of user_id, username, phone or chat_id is required."));
+                violations.Add(new FieldViolation("peer", "exactly one of user_id, username, phone, chat_id or channel_id is required."));
                 break;
-            case { Kind: OutboundPeer.UserId or OutboundPeer.ChatId } id when !long.TryParse(id.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0:
+            case { Kind: OutboundPeer.UserId or OutboundPeer.ChatId or OutboundPeer.ChannelId } id when !long.TryParse(id.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0:
                 violations.Add(new FieldViolation("peer." + id.Kind, "must be a positive Telegram id."));
                 break;
             case { Kind: OutboundPeer.Username } name when name.Value.TrimStart('@') is var bare && (bare.Length is < 4 or > 32 || !bare.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')):

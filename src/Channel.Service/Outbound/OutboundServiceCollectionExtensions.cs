@@ -15,6 +15,7 @@ internal static class OutboundServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<OutboundOptions>, OutboundOptionsValidator>();
         services.AddSingleton<Errors.IRpcExceptionMapper, OutboundRpcExceptionMapper>();
         services.AddSingleton<AccountSendLanes>();
+        services.AddSingleton<LiveAccountConnections>();
         services.AddSingleton<SendMessageUseCase>();
         services.AddScoped<ChatActionsUseCase>();
         services.AddSingleton<OutboundSendQueue>();

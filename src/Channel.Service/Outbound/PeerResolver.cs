@@ -6,7 +6,8 @@ namespace Channel.Service.Outbound;
 
 /// <summary>
 /// A request's peer on the account's connection: a user id from the peer cache (someone who wrote to the account, or
-/// was resolved before), a username (contacts.resolveUsername), a phone (contacts.importContacts) or a basic group.
+/// was resolved before), a username (contacts.resolveUsername), a phone (contacts.importContacts), a basic group, or a
+/// supergroup or channel the account is a member of.
 /// </summary>
 internal static class PeerResolver
 {
@@ -17,6 +18,7 @@ internal static class PeerResolver
         {
             OutboundPeer.UserId => connection.FindPeer(PeerId.User(long.Parse(peer.Value, CultureInfo.InvariantCulture))) is { AccessHash: not null } user ? user : null,
             OutboundPeer.ChatId => connection.FindPeer(PeerId.Chat(long.Parse(peer.Value, CultureInfo.InvariantCulture))),
+            OutboundPeer.ChannelId => connection.FindPeer(PeerId.Channel(long.Parse(peer.Value, CultureInfo.InvariantCulture))) is { AccessHash: not null } channel ? channel : null,
             OutboundPeer.Username => await connection.ResolveUsernameAsync(peer.Value, cancellationToken),
             OutboundPeer.Phone => await connection.ResolvePhoneAsync(peer.Value, cancellationToken),
             _ => null,
@@ -26,24 +28,24 @@ internal static class PeerResolver
             peer.Kind switch
             {
                 OutboundPeer.UserId => "The account does not know this user: it can write to users who wrote to it, or by username or phone.",
-                OutboundPeer.ChatId => "The account is not a member of this chat.",
+                OutboundPeer.ChatId or OutboundPeer.ChannelId => "The account is not a member of this chat.",
                 OutboundPeer.Username => "No Telegram user or chat has this username.",
                 _ => "No Telegram account can be found for this phone number.",
             });
     }
 
-    /// <summary>The contracts' chat kind of a peer.</summary>
-    public static string ChatKindOf(PeerId peer) => peer.Kind switch
+    /// <summary>The contracts' chat kind of a peer; a channel is a supergroup unless it is a broadcast channel.</summary>
+    public static string ChatKindOf(PeerId peer, bool isBroadcast) => peer.Kind switch
     {
         PeerKind.User => Contracts.ChatKinds.User,
-        PeerKind.Channel => Contracts.ChatKinds.Channel,
+        PeerKind.Channel => isBroadcast ? Contracts.ChatKinds.Channel : Contracts.ChatKinds.Supergroup,
         _ => Contracts.ChatKinds.Group,
     };
 
     public static PeerId FromChat(string chatKind, long chatId) => chatKind switch
     {
         Contracts.ChatKinds.User => PeerId.User(chatId),
-        Contracts.ChatKinds.Channel => PeerId.Channel(chatId),
+        Contracts.ChatKinds.Channel or Contracts.ChatKinds.Supergroup => PeerId.Channel(chatId),
         _ => PeerId.Chat(chatId),
     };
 }

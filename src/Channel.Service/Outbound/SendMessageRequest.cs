@@ -12,4 +12,5 @@ internal sealed record SendMessageRequest(
     int? ReplyToMessageId,
     string IdempotencyKey,
     OutboundOrigin Origin,
-    Guid? CommandId);
+    Guid? CommandId,
+    OutboundMedia? Media = null);

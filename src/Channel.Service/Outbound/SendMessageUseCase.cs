@@ -2,6 +2,7 @@ using System.Text.Json;
 using Channel.Contracts;
 using Channel.Domain.Accounts;
 using Channel.MTProto.Client;
+using Channel.MTProto.Media;
 using Channel.MTProto.Messaging;
 using Channel.MTProto.Peers;
 using Channel.Persistence;
@@ -60,8 +61,9 @@ internal sealed partial class SendMessageUseCase(
     public async Task<OutboundMessage> AcceptAsync(SendMessageRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        RequestValidationException.ThrowIfAny(
-            OutboundRequestValidator.Validate(request.Peer, request.Text, request.Entities, request.ReplyToMessageId, request.IdempotencyKey));
+        var violations = OutboundRequestValidator.Validate(request.Peer, request.Text, request.Entities, request.ReplyToMessageId, request.IdempotencyKey, textRequired: request.Media is null);
+        var (uploadId, mediaKind) = OutboundRequestValidator.ValidateMedia(request.Media, request.Text, request.Entities, violations);
+        RequestValidationException.ThrowIfAny(violations);
         var key = request.IdempotencyKey.Length == 0 ? Guid.NewGuid().ToString("N") : request.IdempotencyKey;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
@@ -75,6 +77,11 @@ internal sealed partial class SendMessageUseCase(
             throw new AccountNotFoundException(request.AccountId);
         }
 
+        if (uploadId is { } upload && !await db.MediaUploads.AnyAsync(u => u.Id == upload && u.AccountId == request.AccountId, cancellationToken))
+        {
+            throw new RequestValidationException([new FieldViolation("media.upload_id", "names no upload of this account (uploads are kept for Media:UploadRetention).")]);
+        }
+
         var now = time.GetUtcNow();
         var row = new OutboundMessage
         {
@@ -85,10 +92,12 @@ internal sealed partial class SendMessageUseCase(
             State = OutboundMessageState.Pending,
             PeerKind = request.Peer!.Value.Kind,
             PeerValue = request.Peer.Value.Value,
-            Text = request.Text!,
+            Text = request.Text ?? string.Empty,
             Entities = request.Entities.Count == 0 ? null : JsonSerializer.Serialize(request.Entities, OutboxMessageTypes.JsonOptions),
-            TextHash = OutboundIdentities.TextHash(request.Text!),
+            TextHash = OutboundIdentities.TextHash(request.Text ?? string.Empty),
             ReplyToMessageId = request.ReplyToMessageId is > 0 ? request.ReplyToMessageId : null,
+            MediaUploadId = uploadId,
+            MediaKind = mediaKind,
             CommandId = request.CommandId,
             CreatedAt = now,
             UpdatedAt = now,
@@ -165,10 +174,28 @@ internal sealed partial class SendMessageUseCase(
                 peer = await PeerResolver.ResolveAsync(connection, new OutboundPeer(row.PeerKind, row.PeerValue), cancellationToken);
 
                 // Stored before the send: a replay of this message by Telegram (getDifference after a crash) is recognised by chat and text.
-                row.ChatKind = PeerResolver.ChatKindOf(peer);
+                row.ChatKind = PeerResolver.ChatKindOf(peer, connection.FindPeer(peer)?.IsBroadcast == true);
                 row.ChatId = peer.Id;
                 row.UpdatedAt = time.GetUtcNow();
                 await db.SaveChangesAsync(cancellationToken);
+            }
+
+            var entities = row.Entities is null
+                ? []
+                : JsonSerializer.Deserialize<List<MessageEntity>>(row.Entities, OutboxMessageTypes.JsonOptions)!.Select(MessageEntities.ToTl).OfType<MTProto.Tl.Api.MessageEntityBase>().ToList();
+            if (row.MediaUploadId is { } uploadId)
+            {
+                // The caption's limit is Telegram's to check (MEDIA_CAPTION_TOO_LONG fails the row like any refusal).
+                var upload = await db.MediaUploads.AsNoTracking().SingleOrDefaultAsync(u => u.Id == uploadId, cancellationToken);
+                if (upload is null)
+                {
+                    return (await RejectAsync(db, row, account, OutboundReasons.MediaUploadExpired, cancellationToken), false);
+                }
+
+                var file = await connection.UploadAsync(new MemoryStream(upload.Content, writable: false), upload.Size, upload.FileName, cancellationToken);
+                var media = new OutgoingMedia(file, Media.MediaKinds.Outgoing[row.MediaKind ?? "document"], upload.MimeType, upload.FileName);
+                var sentMedia = await connection.SendMediaAsync(peer, media, row.Text, entities, row.RandomId, row.ReplyToMessageId, cancellationToken);
+                return (await RecordSentAsync(db, row, account, sentMedia, cancellationToken), false);
             }
 
             var maxLength = await connection.GetMessageLengthMaxAsync(cancellationToken);
@@ -177,9 +204,6 @@ internal sealed partial class SendMessageUseCase(
                 return (await RejectAsync(db, row, account, OutboundReasons.MessageTooLong, cancellationToken), false);
             }
 
-            var entities = row.Entities is null
-                ? []
-                : JsonSerializer.Deserialize<List<MessageEntity>>(row.Entities, OutboxMessageTypes.JsonOptions)!.Select(MessageEntities.ToTl).OfType<MTProto.Tl.Api.MessageEntityBase>().ToList();
             var sent = await connection.SendTextAsync(peer, row.Text, entities, row.RandomId, row.ReplyToMessageId, cancellationToken);
             return (await RecordSentAsync(db, row, account, sent, cancellationToken), false);
         }
@@ -252,6 +276,7 @@ internal sealed partial class SendMessageUseCase(
         OutboundReasons.PeerNotFound => new OutboundException(OutboundFailureKind.NotFound, reason, "The peer cannot be found by this account."),
         OutboundReasons.MessageTooLong => new OutboundException(OutboundFailureKind.TextTooLong, reason, "The text is longer than Telegram's message_length_max; it is never truncated or split."),
         OutboundReasons.AccountNotActive => new OutboundException(OutboundFailureKind.FailedPrecondition, reason, "The account is not ACTIVE: log it in first."),
+        OutboundReasons.MediaUploadExpired => new OutboundException(OutboundFailureKind.NotFound, reason, "The upload is gone (kept for Media:UploadRetention): upload the file again."),
         _ => new OutboundException(OutboundFailureKind.FailedPrecondition, reason, "Telegram refused the message; see the ErrorInfo reason."),
     };
 

@@ -21,7 +21,8 @@ internal sealed class SendTelegramMessageConsumer(SendMessageUseCase sendMessage
         var command = context.Message;
         var request = new SendMessageRequest(
             new TelegramAccountId(command.AccountId), PeerOf(command), command.Text, command.Entities ?? [], command.ReplyToMessageId,
-            command.IdempotencyKey ?? string.Empty, OutboundOrigin.Bus, context.MessageId);
+            command.IdempotencyKey ?? string.Empty, OutboundOrigin.Bus, context.MessageId,
+            command.Media is { } media ? new OutboundMedia(media.UploadId.ToString(), media.Kind ?? string.Empty) : null);
         string? rejection = null;
         if (command.AccountId == Guid.Empty || string.IsNullOrEmpty(command.IdempotencyKey))
         {
@@ -50,7 +51,8 @@ internal sealed class SendTelegramMessageConsumer(SendMessageUseCase sendMessage
 
     private static OutboundPeer? PeerOf(SendTelegramMessage command)
     {
-        var named = (command.PeerUserId is null ? 0 : 1) + (command.PeerUsername is null ? 0 : 1) + (command.PeerPhone is null ? 0 : 1) + (command.PeerChatId is null ? 0 : 1);
+        var named = (command.PeerUserId is null ? 0 : 1) + (command.PeerUsername is null ? 0 : 1) + (command.PeerPhone is null ? 0 : 1) + (command.PeerChatId is null ? 0 : 1)
+            + (command.PeerChannelId is null ? 0 : 1);
         if (named != 1)
         {
             return null;
@@ -61,6 +63,7 @@ internal sealed class SendTelegramMessageConsumer(SendMessageUseCase sendMessage
             { PeerUserId: { } user } => new OutboundPeer(OutboundPeer.UserId, user.ToString(CultureInfo.InvariantCulture)),
             { PeerUsername: { } username } => new OutboundPeer(OutboundPeer.Username, username),
             { PeerPhone: { } phone } => new OutboundPeer(OutboundPeer.Phone, phone),
+            { PeerChannelId: { } channel } => new OutboundPeer(OutboundPeer.ChannelId, channel.ToString(CultureInfo.InvariantCulture)),
             _ => new OutboundPeer(OutboundPeer.ChatId, command.PeerChatId!.Value.ToString(CultureInfo.InvariantCulture)),
         };
     }

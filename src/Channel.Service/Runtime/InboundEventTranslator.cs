@@ -58,7 +58,7 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
         var sender = SenderOf(message, users);
         var entities = Entities(message.Entities);
         var forwarded = raw.TryGetValue((message.Chat, message.MessageId), out var tl) ? ForwardOf(tl.FwdFrom) : null;
-        var media = MediaOf(message.Media);
+        var media = MediaOf(message.Media, chat, message.MessageId);
         if (message.Outgoing)
         {
             var own = new OwnMessage(chat.Id, message.MessageId, Outbound.OutboundIdentities.TextHash(message.Text));
@@ -106,7 +106,7 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
         var id = EventIds.ForEdit(accountId, chat.Kind, chat.Id, message.MessageId, editedAt.ToUnixTimeSeconds());
         var entities = Entities(message.Entities);
         var sender = SenderOf(message, users);
-        var media = MediaOf(message.Media);
+        var media = MediaOf(message.Media, chat, message.MessageId);
         return PendingEvent.Of(id, sequence => new InboundMessageEdited
         {
             EventId = id,
@@ -161,12 +161,7 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
 
     private ChatRef ChatRefOf(PeerId peer, ChatKind kind, string? title = null) => new()
     {
-        Kind = kind switch
-        {
-            ChatKind.Private => ChatKinds.User,
-            ChatKind.Channel => ChatKinds.Channel,
-            _ => ChatKinds.Group,
-        },
+        Kind = Outbound.PeerResolver.ChatKindOf(peer, kind == ChatKind.Channel || peers(peer)?.IsBroadcast == true),
         Id = peer.Id,
         Title = title ?? peers(peer)?.DisplayName,
     };
@@ -219,9 +214,10 @@ internal sealed class InboundEventTranslator(TelegramAccountId accountId, long h
         _ => null,
     };
 
-    private static MediaRef? MediaOf(MediaDescriptor? media) => media is null ? null : new MediaRef
+    private static MediaRef? MediaOf(MediaDescriptor? media, ChatRef chat, int messageId) => media is null ? null : new MediaRef
     {
-        Kind = media.Kind.ToString().ToLowerInvariant(),
+        Kind = Media.MediaKinds.Of(media.Kind),
+        MediaId = Media.MediaKinds.HasFile(media.Kind) ? Media.MediaIds.For(chat.Kind, chat.Id, messageId) : null,
         FileName = media.FileName,
         MimeType = media.MimeType,
         Size = media.Size,

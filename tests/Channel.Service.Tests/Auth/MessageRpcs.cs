@@ -1,4 +1,6 @@
 using Channel.Grpc.V1;
+using Google.Protobuf;
+using Grpc.Core;
 
 namespace Channel.Service.Tests.Auth;
 
@@ -15,5 +17,30 @@ internal static class MessageRpcs
             ["DeleteMessages"] = (c, id, ct) => c.DeleteMessagesAsync(new DeleteMessagesRequest { AccountId = id, Peer = Customer, MessageIds = { 1 } }, cancellationToken: ct).ResponseAsync,
             ["MarkRead"] = (c, id, ct) => c.MarkReadAsync(new MarkReadRequest { AccountId = id, Peer = Customer, UpToMessageId = 1 }, cancellationToken: ct).ResponseAsync,
             ["SetTyping"] = (c, id, ct) => c.SetTypingAsync(new SetTypingRequest { AccountId = id, Peer = Customer }, cancellationToken: ct).ResponseAsync,
+            ["DownloadMedia"] = DownloadAsync,
+            ["UploadMedia"] = UploadAsync,
         };
+
+    private static async Task DownloadAsync(TelegramMessages.TelegramMessagesClient client, string accountId, CancellationToken cancellationToken)
+    {
+        using var call = client.DownloadMedia(new DownloadMediaRequest { AccountId = accountId, MediaId = $"user:{Customer.UserId}:1" }, cancellationToken: cancellationToken);
+        await call.ResponseStream.MoveNext(cancellationToken);
+    }
+
+    private static async Task UploadAsync(TelegramMessages.TelegramMessagesClient client, string accountId, CancellationToken cancellationToken)
+    {
+        using var call = client.UploadMedia(cancellationToken: cancellationToken);
+        try
+        {
+            await call.RequestStream.WriteAsync(new UploadMediaRequest { Info = new UploadInfo { AccountId = accountId, FileName = "a.txt", MimeType = "text/plain", Size = 1 } }, cancellationToken);
+            await call.RequestStream.WriteAsync(new UploadMediaRequest { Data = ByteString.CopyFrom(1) }, cancellationToken);
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (RpcException)
+        {
+            // The server answered before the stream was written: its status is the call's, awaited below.
+        }
+
+        await call.ResponseAsync;
+    }
 }

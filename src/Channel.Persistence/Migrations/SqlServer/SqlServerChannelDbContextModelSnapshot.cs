@@ -177,6 +177,50 @@ namespace Channel.Persistence.Migrations.SqlServer
                     b.ToTable("ServiceLeases", (string)null);
                 });
 
+            modelBuilder.Entity("Channel.Persistence.Media.MediaUpload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<string>("MimeType")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(127)");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("MediaUploads", (string)null);
+                });
+
             modelBuilder.Entity("Channel.Persistence.Outbound.OutboundMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -213,6 +257,14 @@ namespace Channel.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("MediaKind")
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<Guid?>("MediaUploadId")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<int>("Origin")
                         .HasColumnType("int");
@@ -510,6 +562,15 @@ namespace Channel.Persistence.Migrations.SqlServer
                     b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
                         .WithOne()
                         .HasForeignKey("Channel.Persistence.Leases.AccountLease", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Channel.Persistence.Media.MediaUpload", b =>
+                {
+                    b.HasOne("Channel.Domain.Accounts.TelegramAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
