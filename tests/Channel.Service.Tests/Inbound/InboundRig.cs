@@ -42,7 +42,8 @@ public sealed class InboundRig : IAsyncDisposable
         RabbitMqNode.RequireInstalled();
         var broker = new RabbitMqNode();
         await broker.StartAsync();
-        var emulator = await TelegramEmulator.StartAsync(new EmulatorOptions { DcIds = [2] }, cancellationToken: cancellationToken);
+        // Accounts live on DC 2 (test numbers +99966 2 …); DC 4 is there for files stored on another DC.
+        var emulator = await TelegramEmulator.StartAsync(new EmulatorOptions { DcIds = [2, 4] }, cancellationToken: cancellationToken);
         var rig = new InboundRig(broker, emulator);
         Directory.CreateDirectory(rig._dataDirectory);
         var keyPath = Path.Combine(rig._dataDirectory, "telegram.pem");

@@ -20,7 +20,7 @@ public sealed class MediaProofTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task CustomerPosts20MiBDocumentAndPhoto_HelpdeskDownloadsByteIdenticalCopies_AndResumesFromAnOffset()
+    public async Task CustomerPosts20MiBDocumentAndPhotoOnAnotherDc_HelpdeskDownloadsByteIdenticalCopies_AndResumesFromAnOffset()
     {
         await using var rig = await InboundRig.StartAsync(Ct);
         await using var bus = await BusCollector.StartAsync(rig.BrokerUri, Ct, "InboundMessageReceived");
@@ -29,7 +29,8 @@ public sealed class MediaProofTests
         var document = Bytes(20 * MiB);
         var photo = Png();
         rig.World.SendMedia(customer.Phone, "9996626001", "the report", new NewMedia(EmulatorMediaKind.Document, document, "report.pdf", "application/pdf"));
-        rig.World.SendMedia(customer.Phone, "9996626001", null, new NewMedia(EmulatorMediaKind.Photo, photo));
+        // The photo lives on DC 4: the client follows FILE_MIGRATE_4 with an exported authorization.
+        rig.World.SendMedia(customer.Phone, "9996626001", null, new NewMedia(EmulatorMediaKind.Photo, photo, DcId: 4));
 
         var events = await bus.WaitAsync(r => r.Count(e => e.Type == "InboundMessageReceived") >= 2, Long);
         var medias = events.Where(e => e.Type == "InboundMessageReceived").Select(e => e.Message.GetProperty("media")).ToList();
@@ -56,6 +57,7 @@ public sealed class MediaProofTests
         var (photoInfo, photoBytes) = await DownloadAsync(messages, account.Id, photoRef.GetProperty("mediaId").GetString()!, offset: 0);
         Assert.Equal("photo", photoInfo.Kind);
         Assert.Equal(photo, photoBytes);
+        Assert.Contains(rig.World.Connections("9996626001"), c => c.DcId == 4);
     }
 
     [Fact]
