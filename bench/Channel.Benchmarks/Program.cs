@@ -7,6 +7,7 @@ namespace Channel.Benchmarks;
 // Inbound load (emulator → service → RabbitMQ → consumer, all processes): ... -- inbound --accounts 1,10,100 --messages 50000
 // Outbound load (bus command → service → emulator user, flood pacing off): ... -- outbound --phases 1:2000,100:5000
 // Idle accounts (memory per account, restart time): ... -- inbound-idle --accounts 1000
+// Media MiB/s through the service beside a loopback copy: ... -- media --size-mib 20 --parallel 10
 internal static class Program
 {
     private static void Main(string[] args)
@@ -26,6 +27,12 @@ internal static class Program
         if (args is ["inbound", ..])
         {
             Inbound.InboundMeasurements.RunAsync(args).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args is ["media", ..])
+        {
+            Media.MediaMeasurements.RunAsync(args).GetAwaiter().GetResult();
             return;
         }
 
