@@ -211,6 +211,13 @@ internal sealed partial class ClientConnection
 
     private void BindSession(ServerSession session)
     {
+        // Back on a new connection: what the old one carried unacknowledged may never have arrived (flushed after
+        // this frame is handled).
+        if (session.Connection != this)
+        {
+            session.RequeueUnacked();
+        }
+
         session.Connection = this;
         session.LastUsed = System.Diagnostics.Stopwatch.GetTimestamp();
         lock (_sessions)

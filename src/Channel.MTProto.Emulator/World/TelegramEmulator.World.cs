@@ -28,6 +28,7 @@ public sealed partial class TelegramEmulator
         ContactsHandlers.Register(rpc);
         UpdatesHandlers.Register(rpc);
         MessagesHandlers.Register(rpc);
+        ChannelsHandlers.Register(rpc);
     }
 
     /// <summary>Starts the control API when configured; on failure stops the listeners already running.</summary>
