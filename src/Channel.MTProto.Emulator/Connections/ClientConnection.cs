@@ -163,7 +163,7 @@ internal sealed partial class ClientConnection
                 return;
             }
 
-            foreach (var packet in session.DrainEncrypted())
+            foreach (var packet in session.DrainEncrypted(Faults.TryTakeLostPush))
             {
                 await _transport.SendAsync(packet, _closing.Token);
             }

@@ -26,7 +26,7 @@ internal sealed partial class ControlApi
         }));
 
         app.MapPost("/chats/{id:long}/channel-too-long", (long id, HttpRequest request) => HandleAsync<ChatUserRequest>(request, body =>
-            Results.Json(new PushedResponse(world.ForceChannelTooLong(id, Reference(body.User, "user"))))));
+            Results.Json(new PushedResponse(world.ForceChannelTooLong(id, Reference(body.User, "user"), body.Pts)))));
     }
 
     private sealed class InviteRequest
@@ -39,5 +39,7 @@ internal sealed partial class ControlApi
     private sealed class ChatUserRequest
     {
         public JsonElement? User { get; set; }
+
+        public int? Pts { get; set; }
     }
 }

@@ -105,6 +105,19 @@ internal sealed partial class ServerSession
         }
     }
 
+    /// <summary>The fault "lost in transit": such pushes get a msg_id and wait for an acknowledgement, unsent.</summary>
+    private void LosePushesLocked(Func<bool> losePush)
+    {
+        for (var i = 0; i < _outbox.Count; i++)
+        {
+            if (_outbox[i].IsUpdate && losePush())
+            {
+                KeepUntilAckedLocked(NextId(isResponse: false), _outbox[i]);
+                _outbox.RemoveAt(i--);
+            }
+        }
+    }
+
     private void KeepUntilAckedLocked(long msgId, OutgoingMessage message)
     {
         if (!message.IsUpdate)

@@ -111,11 +111,17 @@ internal sealed partial class ServerSession(AuthKeyState authKey, long sessionId
     /// Takes what is queued and returns it encrypted as transport payloads: one message alone, several in
     /// containers. Called by the connection under its write lock, so msg_ids leave in increasing order.
     /// </summary>
-    public List<byte[]> DrainEncrypted()
+    /// <param name="losePush">Asked for each update push: true loses it in transit (a fault; kept until acknowledged).</param>
+    public List<byte[]> DrainEncrypted(Func<bool>? losePush = null)
     {
         var packets = new List<byte[]>();
         lock (_lock)
         {
+            if (losePush is not null)
+            {
+                LosePushesLocked(losePush);
+            }
+
             var index = 0;
             while (index < _outbox.Count)
             {

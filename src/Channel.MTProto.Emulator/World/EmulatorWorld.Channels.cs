@@ -143,15 +143,21 @@ public sealed partial class EmulatorWorld
         }
     }
 
-    /// <summary>Pushes updateChannelTooLong{pts} of this channel to every live session of <paramref name="user"/>.</summary>
-    public int ForceChannelTooLong(long channelId, string user)
+    /// <summary>Pushes updateChannelTooLong{pts} of this channel to every live session of <paramref name="user"/>:
+    /// <paramref name="pts"/> (1 to the channel's) is where the client should fetch from, the channel's pts by default.</summary>
+    public int ForceChannelTooLong(long channelId, string user, int? pts = null)
     {
         var channel = ChannelOrThrow(channelId);
         var owner = Resolve(user);
         var push = new List<ServerSession>();
         lock (channel.Gate)
         {
-            PushToUserLocked(owner.Id, _ => ChannelUpdates(channel, owner.Id, new UpdateChannelTooLong { ChannelId = channel.Id, Pts = channel.Pts }, []), origin: null, push);
+            if (pts is < 1 || pts > channel.Pts)
+            {
+                throw new EmulatorWorldException(EmulatorWorldError.Invalid, $"pts must be 1 to the channel's pts ({channel.Pts}).");
+            }
+
+            PushToUserLocked(owner.Id, _ => ChannelUpdates(channel, owner.Id, new UpdateChannelTooLong { ChannelId = channel.Id, Pts = pts ?? channel.Pts }, []), origin: null, push);
         }
 
         Flush(push);
@@ -562,6 +568,20 @@ public sealed partial class EmulatorWorld
                 chats.Add(ChannelTl.Channel(channel, userId));
                 NoteSenders(top, users);
             }
+        }
+    }
+
+    /// <summary>A channel as <paramref name="viewerId"/> sees it, or null (for chat lists built under a user's Gate).</summary>
+    private ChatBase? ChannelView(long channelId, long viewerId)
+    {
+        if (!_channels.TryGetValue(channelId, out var channel))
+        {
+            return null;
+        }
+
+        lock (channel.Gate)
+        {
+            return ChannelTl.Channel(channel, viewerId);
         }
     }
 

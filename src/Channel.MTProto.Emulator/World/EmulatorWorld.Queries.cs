@@ -128,6 +128,11 @@ public sealed partial class EmulatorWorld
     private static void NotePeers(BoxMessage message, HashSet<long> peers, HashSet<long> chats)
     {
         peers.Add(message.FromId);
+        if (message.MigratedToChannelId != 0)
+        {
+            chats.Add(message.MigratedToChannelId); // messageActionChatMigrateTo comes with its supergroup
+        }
+
         NotePeerKey(message.PeerKey, peers, chats);
     }
 
@@ -144,7 +149,7 @@ public sealed partial class EmulatorWorld
     }
 
     private ChatBase[] ChatsFor(IEnumerable<long> chatIds, long viewerId)
-        => chatIds.Distinct().Select(id => _chats.TryGetValue(id, out var chat) ? WorldTl.Chat(chat, viewerId) : null).OfType<ChatBase>().ToArray();
+        => chatIds.Distinct().Select(id => _chats.TryGetValue(id, out var chat) ? WorldTl.Chat(chat, viewerId) : ChannelView(id, viewerId)).OfType<ChatBase>().ToArray();
 
     /// <summary>users.getUsers: unknown users and wrong access hashes are left out, as Telegram does.</summary>
     internal List<UserBase> GetUsers(long userId, IReadOnlyList<InputUserBase> ids)
