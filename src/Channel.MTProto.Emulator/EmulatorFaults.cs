@@ -13,6 +13,7 @@ public sealed class EmulatorFaults
     private int _badMsgCode;
     private int _transportError;
     private int _keyExchangeRetries;
+    private int _lostPushes;
 
     internal EmulatorFaults(TelegramEmulator emulator) => _emulator = emulator;
 
@@ -73,7 +74,15 @@ public sealed class EmulatorFaults
 
     internal TimeSpan ResponseDelay => TimeSpan.FromTicks(Interlocked.Read(ref _responseDelayTicks));
 
+    /// <summary>
+    /// The next <paramref name="count"/> update pushes are lost in transit: the server counts them as sent (kept
+    /// until acknowledged) but never writes them, so only a resend after a reconnect of the session delivers them.
+    /// </summary>
+    public void LoseNextPushes(int count = 1) => Interlocked.Add(ref _lostPushes, Math.Max(0, count));
+
     internal bool TryTakeWithheldResponse() => TryDecrement(ref _withheldResponses);
+
+    internal bool TryTakeLostPush() => Volatile.Read(ref _lostPushes) > 0 && TryDecrement(ref _lostPushes);
 
     internal bool TryTakeKeyExchangeRetry() => TryDecrement(ref _keyExchangeRetries);
 

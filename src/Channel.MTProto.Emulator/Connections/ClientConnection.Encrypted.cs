@@ -138,7 +138,7 @@ internal sealed partial class ClientConnection
                 await HandleContainerAsync(pass, body, cancellationToken);
                 break;
             case ServiceIds.MsgsAck:
-                ReadIds(body); // validated; the emulator keeps no sent-message store to act on acks
+                session.Acknowledge(ReadIds(body)); // the acknowledged pushes need no resending
                 break;
             case ServiceIds.Ping:
                 session.Enqueue(ServiceMessages.Pong(msgId, BinaryPrimitives.ReadInt64LittleEndian(ReadArguments(body, 8))));

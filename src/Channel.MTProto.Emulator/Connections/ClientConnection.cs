@@ -163,7 +163,7 @@ internal sealed partial class ClientConnection
                 return;
             }
 
-            foreach (var packet in session.DrainEncrypted())
+            foreach (var packet in session.DrainEncrypted(Faults.TryTakeLostPush))
             {
                 await _transport.SendAsync(packet, _closing.Token);
             }
@@ -211,6 +211,13 @@ internal sealed partial class ClientConnection
 
     private void BindSession(ServerSession session)
     {
+        // Back on a new connection: what the old one carried unacknowledged may never have arrived (flushed after
+        // this frame is handled).
+        if (session.Connection != this)
+        {
+            session.RequeueUnacked();
+        }
+
         session.Connection = this;
         session.LastUsed = System.Diagnostics.Stopwatch.GetTimestamp();
         lock (_sessions)

@@ -17,7 +17,7 @@ namespace Channel.MTProto.Emulator.Control;
 /// and its errors are documented in the emulator README. Errors are <c>{"error": "..."}</c> with 400 (invalid input),
 /// 404 (unknown user / no code) or 409 (phone or username taken).
 /// </summary>
-internal sealed class ControlApi : IAsyncDisposable
+internal sealed partial class ControlApi : IAsyncDisposable
 {
     /// <summary>The largest request body: room for a 32 MiB file in base64.</summary>
     private const long MaxRequestBodyBytes = 48L * 1024 * 1024;
@@ -94,7 +94,9 @@ internal sealed class ControlApi : IAsyncDisposable
         app.MapPost("/messages", (HttpRequest request) => HandleAsync<SendMessageRequest>(request, body =>
             body.Media is { } media ? SendMedia(world, body, media)
             : body.Chat is { } chat
-                ? Results.Json(world.SendChatMessage(Reference(body.From, "from"), chat, Required(body.Text, "text")), statusCode: StatusCodes.Status201Created)
+                ? world.IsChannel(chat)
+                    ? Results.Json(world.SendChannelMessage(Reference(body.From, "from"), chat, Required(body.Text, "text")), statusCode: StatusCodes.Status201Created)
+                    : Results.Json(world.SendChatMessage(Reference(body.From, "from"), chat, Required(body.Text, "text")), statusCode: StatusCodes.Status201Created)
                 : Results.Json(world.SendMessage(Reference(body.From, "from"), Reference(body.To, "to"), Required(body.Text, "text")), statusCode: StatusCodes.Status201Created)));
 
         app.MapGet("/users/{user}/messages/{id:int}/media", (string user, int id) => Handle(() =>
@@ -134,18 +136,25 @@ internal sealed class ControlApi : IAsyncDisposable
 
         app.MapPost("/chats", (HttpRequest request) => HandleAsync<CreateChatRequest>(request, body =>
         {
-            if (body.Kind is { } kind && !string.Equals(kind, "group", StringComparison.OrdinalIgnoreCase))
+            var kind = (body.Kind ?? "group").ToLowerInvariant();
+            if (kind is not ("group" or "supergroup" or "channel"))
             {
-                throw Invalid("kind must be \"group\" (basic group): channels are not emulated.");
+                throw Invalid("kind must be \"group\" (basic group), \"supergroup\" or \"channel\" (broadcast).");
             }
 
             var members = (body.Members ?? throw Invalid("members is required.")).Select(m => Reference(m, "members")).ToArray();
-            return Results.Json(world.CreateGroup(Required(body.Title, "title"), members, body.Creator is null ? null : Reference(body.Creator, "creator")), statusCode: StatusCodes.Status201Created);
+            var creator = body.Creator is null ? null : Reference(body.Creator, "creator");
+            var created = kind == "group"
+                ? world.CreateGroup(Required(body.Title, "title"), members, creator)
+                : world.CreateChannel(Required(body.Title, "title"), members, megagroup: kind == "supergroup", creator);
+            return Results.Json(created, statusCode: StatusCodes.Status201Created);
         }));
 
         app.MapGet("/chats", () => Results.Json(world.Chats()));
 
         app.MapGet("/chats/{id:long}", (long id) => world.FindChat(id) is { } chat ? Results.Json(chat) : Error(StatusCodes.Status404NotFound, "no such chat."));
+
+        MapChannelRoutes(app, world);
 
         app.MapGet("/users/{user}/connections", (string user) => Handle(() => Results.Json(world.Connections(user))));
 

@@ -40,7 +40,7 @@ internal sealed class RpcContext(DcServer dc, ServerSession session, ClientConne
     /// <summary>Queues a content-related message (an update) for this session and sends it when it can.</summary>
     public void Push(byte[] body)
     {
-        Session.Enqueue(new OutgoingMessage(body, ContentRelated: true, IsResponse: false));
+        Session.Enqueue(new OutgoingMessage(body, ContentRelated: true, IsResponse: false, IsUpdate: true));
         _ = Dc.FlushAsync(Session);
     }
 }

@@ -3,8 +3,7 @@ using Channel.MTProto.Tl.Api;
 
 namespace Channel.MTProto.Emulator.Rpc;
 
-/// <summary>updates.getState / getDifference over the user's common box; no channels exist, so getChannelDifference
-/// answers 400 CHANNEL_INVALID.</summary>
+/// <summary>updates.getState / getDifference over the user's common box; getChannelDifference over one channel's.</summary>
 internal static class UpdatesHandlers
 {
     public static void Register(WorldRpc rpc)
@@ -14,6 +13,6 @@ internal static class UpdatesHandlers
         rpc.Authorized<Updates.GetDifference, Updates.DifferenceBase>(Updates.GetDifference.TlConstructorId,
             (_, userId, request) => world.GetDifference(userId, request.Pts, request.PtsTotalLimit));
         rpc.Authorized<Updates.GetChannelDifference, Updates.ChannelDifferenceBase>(Updates.GetChannelDifference.TlConstructorId,
-            (_, _, _) => throw new RpcErrorException(400, "CHANNEL_INVALID"));
+            (context, userId, request) => world.GetChannelDifference(context, userId, request.Channel, request.Pts, request.Limit, request.Force));
     }
 }

@@ -6,14 +6,18 @@ using Channel.MTProto.Tl;
 namespace Channel.MTProto.Emulator.Sessions;
 
 /// <summary>A message waiting to be sent to the client.</summary>
-internal readonly record struct OutgoingMessage(byte[] Body, bool ContentRelated, bool IsResponse);
+/// <param name="IsUpdate">An update push: kept until acknowledged and resent after a reconnect.</param>
+/// <param name="ChannelId">The channel of a channel push (0 otherwise).</param>
+internal readonly record struct OutgoingMessage(byte[] Body, bool ContentRelated, bool IsResponse, bool IsUpdate = false, long ChannelId = 0);
 
 /// <summary>
 /// The server side of one (auth key, session id): incoming msg_id / seq_no bookkeeping and the outbox. Outgoing
 /// messages queue here and go to whichever connection last carried this session; when several are ready they
 /// leave in one msg_container. Thread-safe: the connection's reader and delayed responses both use it.
+/// Pushes (content-related, not responses) stay here after sending until the client acknowledges them (msgs_ack);
+/// when the session comes back on another connection they are sent again, as Telegram does.
 /// </summary>
-internal sealed class ServerSession(AuthKeyState authKey, long sessionId, TimeProvider time)
+internal sealed partial class ServerSession(AuthKeyState authKey, long sessionId, TimeProvider time)
 {
     private const int MaxContainerBytes = 512 * 1024;
 
@@ -99,6 +103,7 @@ internal sealed class ServerSession(AuthKeyState authKey, long sessionId, TimePr
         lock (_lock)
         {
             _outbox.Add(message);
+            CountChannelPushLocked(message, 1);
         }
     }
 
@@ -106,11 +111,17 @@ internal sealed class ServerSession(AuthKeyState authKey, long sessionId, TimePr
     /// Takes what is queued and returns it encrypted as transport payloads: one message alone, several in
     /// containers. Called by the connection under its write lock, so msg_ids leave in increasing order.
     /// </summary>
-    public List<byte[]> DrainEncrypted()
+    /// <param name="losePush">Asked for each update push: true loses it in transit (a fault; kept until acknowledged).</param>
+    public List<byte[]> DrainEncrypted(Func<bool>? losePush = null)
     {
         var packets = new List<byte[]>();
         lock (_lock)
         {
+            if (losePush is not null)
+            {
+                LosePushesLocked(losePush);
+            }
+
             var index = 0;
             while (index < _outbox.Count)
             {
@@ -124,6 +135,11 @@ internal sealed class ServerSession(AuthKeyState authKey, long sessionId, TimePr
                 }
 
                 packets.Add(count == 1 ? EncryptSingle(_outbox[index]) : EncryptContainer(_outbox.GetRange(index, count)));
+                for (var i = 0; i < count; i++)
+                {
+                    KeepUntilAckedLocked(_lastIds[i], _outbox[index + i]);
+                }
+
                 index += count;
             }
 
@@ -134,14 +150,21 @@ internal sealed class ServerSession(AuthKeyState authKey, long sessionId, TimePr
     }
 
     private byte[] EncryptSingle(OutgoingMessage message)
-        => Encrypt(NextId(message.IsResponse), _seqNo.Next(message.ContentRelated), message.Body);
+    {
+        var msgId = NextId(message.IsResponse);
+        _lastIds.Clear();
+        _lastIds.Add(msgId);
+        return Encrypt(msgId, _seqNo.Next(message.ContentRelated), message.Body);
+    }
 
     private byte[] EncryptContainer(List<OutgoingMessage> messages)
     {
         var items = new TlMessage[messages.Count];
+        _lastIds.Clear();
         for (var i = 0; i < items.Length; i++)
         {
             items[i] = new TlMessage(NextId(messages[i].IsResponse), _seqNo.Next(messages[i].ContentRelated), messages[i].Body);
+            _lastIds.Add(items[i].MessageId);
         }
 
         var output = new ArrayBufferWriter<byte>(4096);

@@ -48,11 +48,15 @@ public sealed partial class EmulatorWorld
         return Describe(chat);
     }
 
-    /// <summary>A basic group by id, or null.</summary>
-    public EmulatorChat? FindChat(long chatId) => _chats.TryGetValue(chatId, out var chat) ? Describe(chat) : null;
+    /// <summary>A basic group, supergroup or channel by id, or null.</summary>
+    public EmulatorChat? FindChat(long chatId)
+        => _chats.TryGetValue(chatId, out var chat) ? Describe(chat) : _channels.TryGetValue(chatId, out var channel) ? DescribeChannel(channel) : null;
 
-    /// <summary>Every basic group.</summary>
-    public IReadOnlyList<EmulatorChat> Chats() => _chats.Values.Select(Describe).ToArray();
+    /// <summary>Every basic group, then every supergroup and channel.</summary>
+    public IReadOnlyList<EmulatorChat> Chats() => [.. _chats.Values.Select(Describe), .. _channels.Values.Select(DescribeChannel)];
+
+    /// <summary>True when <paramref name="chatId"/> is a supergroup or broadcast channel (not a basic group).</summary>
+    public bool IsChannel(long chatId) => _channels.ContainsKey(chatId);
 
     /// <summary>messages.getChats: the groups the caller is in (others are left out).</summary>
     internal Tl.Api.Messages.Chats GetChats(long userId, IReadOnlyList<long> ids)
@@ -90,5 +94,6 @@ public sealed partial class EmulatorWorld
         => chat.MemberIds.Select(id => _usersById.TryGetValue(id, out var user) ? user : null).OfType<WorldUser>().ToArray();
 
     private static EmulatorChat Describe(WorldChat chat)
-        => new(chat.Id, "group", chat.Title, chat.CreatorId, chat.MemberIds.ToArray(), DateTimeOffset.FromUnixTimeSeconds(chat.Date));
+        => new(chat.Id, "group", chat.Title, chat.CreatorId, chat.MemberIds.ToArray(), DateTimeOffset.FromUnixTimeSeconds(chat.Date),
+            MigratedToId: chat.MigratedToChannelId == 0 ? null : chat.MigratedToChannelId);
 }

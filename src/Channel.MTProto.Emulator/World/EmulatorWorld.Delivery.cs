@@ -126,7 +126,7 @@ public sealed partial class EmulatorWorld
                 }
 
                 body ??= TlSerializer.ToArray(updates);
-                session.Enqueue(new OutgoingMessage(body, ContentRelated: true, IsResponse: false));
+                session.Enqueue(new OutgoingMessage(body, ContentRelated: true, IsResponse: false, IsUpdate: true));
                 push.Add(session);
             }
         }

@@ -591,6 +591,7 @@ public sealed partial class EmulatorWorld
         InputPeerUser user when _usersById.TryGetValue(user.UserId, out var found) && found.AccessHash == user.AccessHash => new PeerTarget(found, null),
         InputPeerChat chat when _chats.TryGetValue(chat.ChatId, out var group) && group.MemberIds.Contains(self.Id) => new PeerTarget(null, group),
         InputPeerChat => throw new RpcErrorException(400, "CHAT_ID_INVALID"),
+        InputPeerUserFromMessage fromMessage when TryUserFromMessage(self.Id, fromMessage.Peer, fromMessage.MsgId, fromMessage.UserId) is { } author => new PeerTarget(author, null),
         _ => throw new RpcErrorException(400, "PEER_ID_INVALID"),
     };
 

@@ -128,6 +128,11 @@ public sealed partial class EmulatorWorld
     private static void NotePeers(BoxMessage message, HashSet<long> peers, HashSet<long> chats)
     {
         peers.Add(message.FromId);
+        if (message.MigratedToChannelId != 0)
+        {
+            chats.Add(message.MigratedToChannelId); // messageActionChatMigrateTo comes with its supergroup
+        }
+
         NotePeerKey(message.PeerKey, peers, chats);
     }
 
@@ -144,7 +149,7 @@ public sealed partial class EmulatorWorld
     }
 
     private ChatBase[] ChatsFor(IEnumerable<long> chatIds, long viewerId)
-        => chatIds.Distinct().Select(id => _chats.TryGetValue(id, out var chat) ? WorldTl.Chat(chat, viewerId) : null).OfType<ChatBase>().ToArray();
+        => chatIds.Distinct().Select(id => _chats.TryGetValue(id, out var chat) ? WorldTl.Chat(chat, viewerId) : ChannelView(id, viewerId)).OfType<ChatBase>().ToArray();
 
     /// <summary>users.getUsers: unknown users and wrong access hashes are left out, as Telegram does.</summary>
     internal List<UserBase> GetUsers(long userId, IReadOnlyList<InputUserBase> ids)
@@ -278,11 +283,22 @@ public sealed partial class EmulatorWorld
                 NotePeers(top, peers, chats);
             }
 
+            // Channels (own ids and pts) all come on the first page, whatever the paging of the common dialogs.
+            List<DialogBase> dialogList = [.. dialogs];
+            List<MessageBase> messageList = [.. messages];
+            List<ChatBase> chatList = [.. ChatsFor(chats, self.Id)];
+            var channelCount = 0;
+            if (offsetId <= 0 && offsetDate <= 0)
+            {
+                var before = dialogList.Count;
+                AddChannelDialogs(self.Id, dialogList, messageList, chatList, peers);
+                channelCount = dialogList.Count - before;
+            }
+
             var users = UsersLocked(peers, self.Id);
-            var chatList = ChatsFor(chats, self.Id);
             return page.Count == all.Count
-                ? new Tl.Api.Messages.Dialogs { DialogsValue = dialogs, Messages = messages, Chats = chatList, Users = users }
-                : new Tl.Api.Messages.DialogsSlice { Count = all.Count, Dialogs = dialogs, Messages = messages, Chats = chatList, Users = users };
+                ? new Tl.Api.Messages.Dialogs { DialogsValue = dialogList, Messages = messageList, Chats = chatList, Users = users }
+                : new Tl.Api.Messages.DialogsSlice { Count = all.Count + channelCount, Dialogs = dialogList, Messages = messageList, Chats = chatList, Users = users };
         }
     }
 
@@ -352,6 +368,7 @@ public sealed partial class EmulatorWorld
     {
         InputUserSelf => self,
         InputUser user when _usersById.TryGetValue(user.UserId, out var found) && found.AccessHash == user.AccessHash => found,
+        InputUserFromMessage fromMessage => TryUserFromMessage(self.Id, fromMessage.Peer, fromMessage.MsgId, fromMessage.UserId),
         _ => null,
     };
 

@@ -47,8 +47,25 @@ public sealed partial class EmulatorWorld
         byte[] json;
         using (new UserLocks(_usersById.Values))
         {
-            // Every Gate held: one consistent picture of all boxes (saving is rare; messaging waits that long).
-            json = JsonSerializer.SerializeToUtf8Bytes(new WorldSnapshot { Users = [.. _usersById.Values], Chats = [.. _chats.Values] }, WorldJsonContext.Default.WorldSnapshot);
+            // Every Gate held: one consistent picture of all boxes (saving is rare; messaging waits that long). The
+            // channels' Gates come after the users' (the one order anyone takes both in).
+            var channels = _channels.Values.OrderBy(c => c.Id).ToList();
+            foreach (var channel in channels)
+            {
+                channel.Gate.Enter();
+            }
+
+            try
+            {
+                json = JsonSerializer.SerializeToUtf8Bytes(new WorldSnapshot { Users = [.. _usersById.Values], Chats = [.. _chats.Values], Channels = channels }, WorldJsonContext.Default.WorldSnapshot);
+            }
+            finally
+            {
+                foreach (var channel in channels)
+                {
+                    channel.Gate.Exit();
+                }
+            }
         }
 
         lock (_saveLock)

@@ -47,6 +47,15 @@ public sealed partial class EmulatorWorld
         {
             _chats[chat.Id] = chat;
         }
+
+        foreach (var channel in snapshot?.Channels ?? [])
+        {
+            _channels[channel.Id] = channel;
+            foreach (var member in channel.MemberIds)
+            {
+                _channelsByUser.GetOrAdd(member, static _ => new ConcurrentDictionary<long, byte>()).TryAdd(channel.Id, 0);
+            }
+        }
     }
 
     private TimeProvider Time => _emulator.Time;

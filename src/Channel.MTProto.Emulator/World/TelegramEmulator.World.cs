@@ -30,6 +30,7 @@ public sealed partial class TelegramEmulator
         MessagesHandlers.Register(rpc);
         UploadHandlers.Register(rpc);
         MediaHandlers.Register(rpc);
+        ChannelsHandlers.Register(rpc);
     }
 
     /// <summary>Starts the control API when configured; on failure stops the listeners already running.</summary>

@@ -56,8 +56,13 @@ public sealed record EmulatorEntity(string Kind, int Offset, int Length, string?
 /// <summary>A message sent to a basic group: the sender's copy and every other member's.</summary>
 public sealed record SentChatMessage(EmulatorMessage Sent, IReadOnlyList<EmulatorMessage> Received);
 
-/// <summary>A basic group (<paramref name="Kind"/> "group").</summary>
-public sealed record EmulatorChat(long Id, string Kind, string Title, long CreatorId, IReadOnlyList<long> MemberIds, DateTimeOffset Date);
+/// <summary>A chat: <paramref name="Kind"/> "group" (basic group), "supergroup" or "channel" (broadcast).</summary>
+/// <param name="AccessHash">Supergroups and channels: the access hash (null for a basic group).</param>
+/// <param name="Pts">Supergroups and channels: the channel's pts.</param>
+/// <param name="AdminIds">Supergroups and channels: the admins (the creator first).</param>
+/// <param name="MigratedToId">A basic group migrated to a supergroup: that supergroup's id.</param>
+public sealed record EmulatorChat(long Id, string Kind, string Title, long CreatorId, IReadOnlyList<long> MemberIds, DateTimeOffset Date,
+    long? AccessHash = null, int? Pts = null, IReadOnlyList<long>? AdminIds = null, long? MigratedToId = null);
 
 /// <summary>One live authorized connection of a user and the sessions it carries.</summary>
 public sealed record EmulatorConnection(long ConnectionId, int DcId, long AuthKeyId, IReadOnlyList<long> SessionIds, int? Layer, string? DeviceModel, string? AppVersion);

@@ -132,6 +132,9 @@ internal sealed class BoxMessage
     /// <summary>The photo, document, geo point or contact; files live in memory only, so not saved.</summary>
     [JsonIgnore]
     public WorldMedia? Media { get; set; }
+
+    /// <summary>A messageActionChatMigrateTo service message: the supergroup the group became (0: a text message).</summary>
+    public long MigratedToChannelId { get; set; }
 }
 
 internal enum PtsEventKind
@@ -172,6 +175,9 @@ internal sealed class WorldSnapshot
     public List<WorldUser> Users { get; set; } = [];
 
     public List<WorldChat> Chats { get; set; } = [];
+
+    /// <summary>Supergroups and broadcast channels (see WorldChannel.cs).</summary>
+    public List<WorldChannel> Channels { get; set; } = [];
 }
 
 /// <summary>A basic group: members are fixed at creation (the emulator has no add/kick yet).</summary>
@@ -189,4 +195,9 @@ internal sealed class WorldChat
 
     /// <summary>The last ChatSeq given to a message; moved while every member's Gate is held.</summary>
     public int LastSeq { get; set; }
+
+    /// <summary>messages.migrateChat: the supergroup this group became (0: not migrated) and its access hash.</summary>
+    public long MigratedToChannelId { get; set; }
+
+    public long MigratedToAccessHash { get; set; }
 }

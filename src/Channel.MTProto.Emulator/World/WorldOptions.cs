@@ -14,6 +14,13 @@ public sealed class WorldOptions
     /// <summary>The most pts events one updates.getDifference returns before answering with a differenceSlice.</summary>
     public int DifferenceSliceSize { get; set; } = 100;
 
+    /// <summary>Unacknowledged pushes of one channel a session may have before it gets updateChannelTooLong instead
+    /// (and nothing more of that channel until it calls updates.getChannelDifference), as Telegram does.</summary>
+    public int ChannelPendingUpdatesLimit { get; set; } = 500;
+
+    /// <summary>How far behind the channel's pts a getChannelDifference may be before it answers channelDifferenceTooLong.</summary>
+    public int ChannelDifferenceTooLongAfter { get; set; } = 1000;
+
     /// <summary>JSON file keeping users, messages and pts across restarts; null keeps everything in memory.</summary>
     public string? StatePath { get; set; }
 

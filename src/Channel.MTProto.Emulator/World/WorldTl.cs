@@ -29,9 +29,22 @@ internal static class WorldTl
         ParticipantsCount = chat.MemberIds.Count,
         Date = chat.Date,
         Version = 1,
+        Deactivated = chat.MigratedToChannelId != 0,
+        MigratedTo = chat.MigratedToChannelId == 0 ? null : new InputChannel { ChannelId = chat.MigratedToChannelId, AccessHash = chat.MigratedToAccessHash },
     };
 
-    public static Message Message(BoxMessage message) => new()
+    /// <summary>A copy in a box: a text message, or the messageActionChatMigrateTo service message of a migration.</summary>
+    public static MessageBase Message(BoxMessage message) => message.MigratedToChannelId == 0 ? TextMessage(message) : new MessageService
+    {
+        Out = message.Out,
+        Id = message.Id,
+        FromId = new PeerUser { UserId = message.FromId },
+        PeerId = Peer(message.PeerKey),
+        Date = message.Date,
+        Action = new MessageActionChatMigrateTo { ChannelId = message.MigratedToChannelId },
+    };
+
+    private static Message TextMessage(BoxMessage message) => new()
     {
         Out = message.Out,
         Id = message.Id,

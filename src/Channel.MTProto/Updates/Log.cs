@@ -41,6 +41,9 @@ internal static partial class Log
     [LoggerMessage(514, LogLevel.Information, "Updates: recovering history above message {SinceId} after differenceTooLong: {Dialogs} dialog(s), {Messages} message(s)")]
     public static partial void HistoryRecovered(ILogger logger, int sinceId, int dialogs, int messages);
 
+    [LoggerMessage(515, LogLevel.Information, "Updates: recovering channel {ChannelId} history above message {SinceId}: {Messages} message(s)")]
+    public static partial void ChannelHistoryRecovered(ILogger logger, long channelId, int sinceId, int messages);
+
     [LoggerMessage(509, LogLevel.Information, "Updates: resync requested ({Reason})")]
     public static partial void ResyncRequested(ILogger logger, string reason);
 

@@ -22,6 +22,12 @@ internal sealed class SequencerOutput
     /// <summary>Boxes whose difference must be fetched now (updatesTooLong, a missing peer, a seq gap, updateChannelTooLong).</summary>
     public HashSet<UpdateBox> Fetch { get; } = [];
 
+    /// <summary>
+    /// Supergroups a basic group was migrated to (messageActionChatMigrateTo): if not followed yet, the engine seeds
+    /// them from their whole history so nothing posted there after the migration is lost.
+    /// </summary>
+    public HashSet<long> MigratedTo { get; } = [];
+
     /// <summary>Boxes whose history could not be filled: the host should refetch those chats' history.</summary>
     public List<UpdateBox> HistoryGaps { get; } = [];
 

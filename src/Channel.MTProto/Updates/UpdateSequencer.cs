@@ -129,7 +129,7 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
                 return e.Final;
             case TlUpdates.ChannelDifference d:
                 peers.Apply(d.Users, d.Chats);
-                AddChannelMessages(d.NewMessages, d.Users, d.Chats, output);
+                AddChannelMessages(channelId, d.NewMessages, d.Users, d.Chats, output);
                 foreach (var update in d.OtherUpdates.Where(u => u is not UpdateChannelTooLong))
                 {
                     output.Add(update, d.Users, d.Chats);
@@ -138,8 +138,10 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
                 SetChannelPts(channelId, d.Pts);
                 return d.Final;
             case TlUpdates.ChannelDifferenceTooLong t:
+                // Without a known last message (the engine recovers through getHistory when it has one): the latest
+                // messages it carries, oldest first, and a reported gap.
                 peers.Apply(t.Users, t.Chats);
-                AddChannelMessages(t.Messages, t.Users, t.Chats, output);
+                AddChannelMessages(channelId, [.. t.Messages.OrderBy(MessageId)], t.Users, t.Chats, output);
                 if (t.Dialog is Dialog { Pts: { } pts })
                 {
                     SetChannelPts(channelId, pts);
@@ -159,7 +161,7 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
     public void AbandonChannel(long channelId, SequencerOutput output)
     {
         var box = UpdateBox.Channel(channelId);
-        State = State with { ChannelPts = State.ChannelPts.Remove(channelId) };
+        State = State with { ChannelPts = State.ChannelPts.Remove(channelId), ChannelMaxMessageIds = State.ChannelMaxMessageIds.Remove(channelId) };
         _gaps.Remove(box);
         output.HistoryGaps.Add(box);
     }
@@ -174,6 +176,16 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
 
         SetChannelPts(channelId, pts);
         return true;
+    }
+
+    /// <summary>
+    /// After channelDifferenceTooLong was recovered from the channel's history: the channel continues at
+    /// <paramref name="pts"/> (the dialog's), with <paramref name="maxMessageId"/> the highest message delivered.
+    /// </summary>
+    public void SkipChannelTo(long channelId, int pts, int maxMessageId)
+    {
+        SetChannelPts(channelId, pts);
+        NoteChannelMessage(channelId, maxMessageId);
     }
 
     /// <summary>
@@ -274,8 +286,11 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
                 output.Duplicates++;
                 break;
             case Position.FirstOfChannel:
-                // A channel we have never followed: nothing to compare with, so this update defines where it stands.
+                // A channel we have never followed: nothing to compare with, so this update defines where it stands
+                // (its pts minus its count is where the channel stood before it); the difference from there follows.
+                SetChannelPts(info.Box.ChannelId, info.Pts - info.Count);
                 Advance(info, update, users, chats, output);
+                output.Fetch.Add(info.Box);
                 break;
             default:
                 if (!_gaps.TryGetValue(info.Box, out var gap))
@@ -312,10 +327,15 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
         else
         {
             SetChannelPts(info.Box.ChannelId, info.Pts);
+            if (update is UpdateNewChannelMessage { Message: var message })
+            {
+                NoteChannelMessage(info.Box.ChannelId, MessageId(message));
+            }
         }
 
         if (update is not null)
         {
+            NoteMigration(update, output);
             output.Add(update, users, chats);
         }
     }
@@ -383,6 +403,7 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
             }
 
             State = State with { MaxMessageId = Math.Max(State.MaxMessageId, id) };
+            NoteMigration(update, output);
             output.Add(update, users, chats);
         }
 
@@ -408,13 +429,40 @@ internal sealed class UpdateSequencer(UpdateState state, IUpdatePeers peers, Fun
         }
     }
 
-    private static void AddChannelMessages(IReadOnlyList<MessageBase> messages, IReadOnlyList<UserBase> users, IReadOnlyList<ChatBase> chats, SequencerOutput output)
+    private void AddChannelMessages(long channelId, IReadOnlyList<MessageBase> messages, IReadOnlyList<UserBase> users, IReadOnlyList<ChatBase> chats, SequencerOutput output)
     {
         foreach (var message in messages)
         {
+            NoteChannelMessage(channelId, MessageId(message));
             output.Add(new UpdateNewChannelMessage { Message = message, Pts = 0, PtsCount = 0 }, users, chats);
         }
     }
+
+    /// <summary>Remembers the highest message id handed out for the channel (channelDifferenceTooLong recovers above it).</summary>
+    private void NoteChannelMessage(long channelId, int messageId)
+    {
+        if (messageId > State.GetChannelMaxMessageId(channelId) && State.ChannelPts.ContainsKey(channelId))
+        {
+            State = State with { ChannelMaxMessageIds = State.ChannelMaxMessageIds.SetItem(channelId, messageId) };
+        }
+    }
+
+    /// <summary>A basic group's messageActionChatMigrateTo: its supergroup must be followed from the start.</summary>
+    private static void NoteMigration(UpdateBase update, SequencerOutput output)
+    {
+        if (update is UpdateNewMessage { Message: MessageService { Action: MessageActionChatMigrateTo migrated } })
+        {
+            output.MigratedTo.Add(migrated.ChannelId);
+        }
+    }
+
+    internal static int MessageId(MessageBase message) => message switch
+    {
+        Message m => m.Id,
+        MessageService m => m.Id,
+        MessageEmpty m => m.Id,
+        _ => 0,
+    };
 
     /// <summary>The id of a new private-chat / basic-group message (ids per account, increasing); 0 for anything else.</summary>
     internal static int CommonMessageId(UpdateBase? update) =>

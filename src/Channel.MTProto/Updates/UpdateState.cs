@@ -11,17 +11,22 @@ namespace Channel.MTProto.UpdateHandling;
 /// <remarks>Access hashes of channels are not kept here: the peer cache owns them.</remarks>
 public sealed record UpdateState(int Pts, int Qts, int Date, int Seq, ImmutableDictionary<long, int> ChannelPts)
 {
-    /// <summary>Version 2 adds <see cref="MaxMessageId"/>; version 1 is still read (with 0 there).</summary>
-    public const byte FormatVersion = 2;
+    /// <summary>
+    /// Version 3 adds <see cref="ChannelMaxMessageIds"/>; version 2 added <see cref="MaxMessageId"/>. Versions 1 and 2
+    /// are still read (with 0 / none there).
+    /// </summary>
+    public const byte FormatVersion = 3;
 
     private const byte Version1 = 1;
+    private const byte Version2 = 2;
 
     /// <summary>A stored state listing more channels than this is refused (a corrupt length must not allocate).</summary>
     public const int MaxChannels = 100_000;
 
     private const int Version1HeaderLength = 1 + (4 * 4) + 4;
     private const int HeaderLength = Version1HeaderLength + 4;
-    private const int ChannelEntryLength = 8 + 4;
+    private const int Version2ChannelEntryLength = 8 + 4;
+    private const int ChannelEntryLength = 8 + 4 + 4;
 
     public UpdateState(int pts, int qts, int date, int seq)
         : this(pts, qts, date, seq, ImmutableDictionary<long, int>.Empty)
@@ -36,8 +41,16 @@ public sealed record UpdateState(int Pts, int Qts, int Date, int Seq, ImmutableD
     public int MaxMessageId { get; init; }
 
     /// <summary>
-    /// Version 2 layout, little-endian: version (1) ‖ pts (4) ‖ qts (4) ‖ date (4) ‖ seq (4) ‖ channel count (4) ‖
-    /// max common message id (4) ‖ per channel, ordered by id: channel id (8) ‖ pts (4). Version 1 lacks the max id.
+    /// Per followed channel: the highest message id handed out so far (channel ids are per channel and increasing).
+    /// After channelDifferenceTooLong the engine refetches that channel's history above it (messages.getHistory with
+    /// min_id), so nothing between is lost. A channel missing here has delivered nothing yet (or an older state).
+    /// </summary>
+    public ImmutableDictionary<long, int> ChannelMaxMessageIds { get; init; } = ImmutableDictionary<long, int>.Empty;
+
+    /// <summary>
+    /// Version 3 layout, little-endian: version (1) ‖ pts (4) ‖ qts (4) ‖ date (4) ‖ seq (4) ‖ channel count (4) ‖
+    /// max common message id (4) ‖ per channel, ordered by id: channel id (8) ‖ pts (4) ‖ max message id (4).
+    /// Version 2 lacks the channels' max message ids; version 1 also the common one.
     /// </summary>
     public byte[] Serialize()
     {
@@ -56,6 +69,7 @@ public sealed record UpdateState(int Pts, int Qts, int Date, int Seq, ImmutableD
             var entry = output.GetSpan(ChannelEntryLength);
             BinaryPrimitives.WriteInt64LittleEndian(entry, channelId);
             BinaryPrimitives.WriteInt32LittleEndian(entry[8..], pts);
+            BinaryPrimitives.WriteInt32LittleEndian(entry[12..], ChannelMaxMessageIds.GetValueOrDefault(channelId));
             output.Advance(ChannelEntryLength);
         }
 
@@ -70,10 +84,11 @@ public sealed record UpdateState(int Pts, int Qts, int Date, int Seq, ImmutableD
             throw new FormatException("The update state is truncated.");
         }
 
-        var headerLength = data[0] switch
+        var (headerLength, entryLength) = data[0] switch
         {
-            FormatVersion => HeaderLength,
-            Version1 => Version1HeaderLength,
+            FormatVersion => (HeaderLength, ChannelEntryLength),
+            Version2 => (HeaderLength, Version2ChannelEntryLength),
+            Version1 => (Version1HeaderLength, Version2ChannelEntryLength),
             _ => throw new FormatException($"Unsupported update state version {data[0]}."),
         };
         if (data.Length < headerLength)
@@ -82,21 +97,27 @@ public sealed record UpdateState(int Pts, int Qts, int Date, int Seq, ImmutableD
         }
 
         var count = BinaryPrimitives.ReadInt32LittleEndian(data[17..]);
-        if (count is < 0 or > MaxChannels || data.Length != headerLength + (count * ChannelEntryLength))
+        if (count is < 0 or > MaxChannels || data.Length != headerLength + (count * entryLength))
         {
             throw new FormatException("The update state's channel count does not match its length.");
         }
 
-        var maxMessageId = data[0] == FormatVersion ? BinaryPrimitives.ReadInt32LittleEndian(data[21..]) : 0;
+        var maxMessageId = data[0] != Version1 ? BinaryPrimitives.ReadInt32LittleEndian(data[21..]) : 0;
         if (maxMessageId < 0)
         {
             throw new FormatException("The update state's message id is negative.");
         }
 
         var channels = ImmutableDictionary.CreateBuilder<long, int>();
-        for (var offset = headerLength; offset < data.Length; offset += ChannelEntryLength)
+        var channelMaxIds = ImmutableDictionary.CreateBuilder<long, int>();
+        for (var offset = headerLength; offset < data.Length; offset += entryLength)
         {
-            channels[BinaryPrimitives.ReadInt64LittleEndian(data[offset..])] = BinaryPrimitives.ReadInt32LittleEndian(data[(offset + 8)..]);
+            var channelId = BinaryPrimitives.ReadInt64LittleEndian(data[offset..]);
+            channels[channelId] = BinaryPrimitives.ReadInt32LittleEndian(data[(offset + 8)..]);
+            if (entryLength == ChannelEntryLength && BinaryPrimitives.ReadInt32LittleEndian(data[(offset + 12)..]) is var channelMaxId and not 0)
+            {
+                channelMaxIds[channelId] = channelMaxId >= 0 ? channelMaxId : throw new FormatException("The update state's channel message id is negative.");
+            }
         }
 
         return new UpdateState(
@@ -107,16 +128,22 @@ public sealed record UpdateState(int Pts, int Qts, int Date, int Seq, ImmutableD
             channels.ToImmutable())
         {
             MaxMessageId = maxMessageId,
+            ChannelMaxMessageIds = channelMaxIds.ToImmutable(),
         };
     }
 
     /// <summary>The stored pts of a channel, if this account has followed it.</summary>
     public int? GetChannelPts(long channelId) => ChannelPts.TryGetValue(channelId, out var pts) ? pts : null;
 
+    /// <summary>The highest message id of a channel handed out so far; 0 when none is known.</summary>
+    public int GetChannelMaxMessageId(long channelId) => ChannelMaxMessageIds.GetValueOrDefault(channelId);
+
     public bool Equals(UpdateState? other) =>
         other is not null && Pts == other.Pts && Qts == other.Qts && Date == other.Date && Seq == other.Seq && MaxMessageId == other.MaxMessageId &&
         ChannelPts.Count == other.ChannelPts.Count &&
-        ChannelPts.All(p => other.ChannelPts.TryGetValue(p.Key, out var pts) && pts == p.Value);
+        ChannelPts.All(p => other.ChannelPts.TryGetValue(p.Key, out var pts) && pts == p.Value) &&
+        ChannelMaxMessageIds.Count == other.ChannelMaxMessageIds.Count &&
+        ChannelMaxMessageIds.All(p => other.ChannelMaxMessageIds.TryGetValue(p.Key, out var id) && id == p.Value);
 
     public override int GetHashCode() => HashCode.Combine(Pts, Qts, Date, Seq, ChannelPts.Count);
 

@@ -18,6 +18,11 @@ internal sealed partial class UpdatesEngine
             var now = _time.GetUtcNow();
             var idleDeadline = lastActivity + _options.IdleResyncInterval;
             var wake = sequencer.NextGapDeadline is { } gapDeadline && gapDeadline < idleDeadline ? gapDeadline : idleDeadline;
+            if (NextChannelPoll is { } poll && poll < wake)
+            {
+                wake = poll;
+            }
+
             var input = await ReadInputAsync(wake - now, cancellationToken).ConfigureAwait(false);
             now = _time.GetUtcNow();
             string reason;
@@ -29,10 +34,17 @@ internal sealed partial class UpdatesEngine
                     output.Fetch.Add(box == UpdateBox.Secret ? UpdateBox.Common : box);
                 }
 
+                if (NextChannelPoll is { } due && due <= now)
+                {
+                    reason = "channel poll";
+                    AddDueChannels(output, now, all: false);
+                }
+
                 if (now >= idleDeadline)
                 {
                     reason = "no updates for a while";
                     output.Fetch.Add(UpdateBox.Common);
+                    AddDueChannels(output, now, all: true);
                 }
             }
             else
@@ -60,6 +72,7 @@ internal sealed partial class UpdatesEngine
                 output.Duplicates = 0;
             }
 
+            TakeMigrations(output);
             await FlushAsync(output, UpdateBatchSource.Live, cancellationToken).ConfigureAwait(false);
             if (output.Fetch.Count > 0 || output.RefetchState)
             {
@@ -111,8 +124,14 @@ internal sealed partial class UpdatesEngine
     private async Task FetchRequestedAsync(SequencerOutput output, string reason, CancellationToken cancellationToken)
     {
         var sequencer = _sequencer!;
-        while (output.Fetch.Count > 0 || output.RefetchState)
+        while (output.Fetch.Count > 0 || output.RefetchState || output.MigratedTo.Count > 0)
         {
+            TakeMigrations(output);
+            if (output.Fetch.Count == 0 && !output.RefetchState)
+            {
+                break;
+            }
+
             if (output.RefetchState)
             {
                 // updatePtsChanged: the server renumbered the common box; nothing is lost, the numbers just moved.
@@ -217,21 +236,30 @@ internal sealed partial class UpdatesEngine
     private async Task FillChannelAsync(long channelId, SequencerOutput output, CancellationToken cancellationToken)
     {
         var sequencer = _sequencer!;
-        if (sequencer.State.GetChannelPts(channelId) is null)
-        {
-            // Never followed and no pts given: there is no position to catch up from.
-            return;
-        }
-
         if (!_peers.TryGetChannelAccessHash(channelId, out var accessHash))
         {
             Log.HistoryGap(_logger, UpdateBox.Channel(channelId).ToString(), "no access hash");
+            _migratedChannels.Remove(channelId);
             sequencer.AbandonChannel(channelId, output);
+            _channelPollDue.Remove(channelId);
             await FlushAsync(output, UpdateBatchSource.ChannelDifference, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var channel = new InputChannel { ChannelId = channelId, AccessHash = accessHash };
+        if (sequencer.State.GetChannelPts(channelId) is null)
+        {
+            // Never followed and no pts given: the channel's own pts is where it starts.
+            var seeded = await SeedUnknownChannelAsync(channelId, channel, output, cancellationToken).ConfigureAwait(false);
+            await FlushAsync(output, UpdateBatchSource.ChannelDifference, cancellationToken).ConfigureAwait(false);
+            if (!seeded)
+            {
+                return;
+            }
+        }
+
+        var recovered = false;
+        TlUpdates.ChannelDifferenceBase? last = null;
         while (sequencer.State.GetChannelPts(channelId) is { } pts)
         {
             var request = new TlUpdates.GetChannelDifference
@@ -252,8 +280,24 @@ internal sealed partial class UpdatesEngine
                 // CHANNEL_PRIVATE, CHANNEL_INVALID, …: we left or were banned.
                 Log.HistoryGap(_logger, UpdateBox.Channel(channelId).ToString(), e.ErrorName);
                 sequencer.AbandonChannel(channelId, output);
+                _channelPollDue.Remove(channelId);
                 await FlushAsync(output, UpdateBatchSource.ChannelDifference, cancellationToken).ConfigureAwait(false);
                 return;
+            }
+
+            last = difference;
+            if (difference is TlUpdates.ChannelDifferenceTooLong { Dialog: Dialog { Pts: { } dialogPts } } tooLong
+                && !recovered && sequencer.State.GetChannelMaxMessageId(channelId) is > 0 and var sinceId)
+            {
+                // Every message we have not delivered has an id above the last one we did: read them from the
+                // history, then go on from the dialog's pts (edits and deletions before it are not recovered).
+                _peers.Apply(tooLong.Users, tooLong.Chats);
+                var peer = new InputPeerChannel { ChannelId = channelId, AccessHash = accessHash };
+                var delivered = await RecoverChannelHistoryAsync(channelId, peer, sinceId, output, cancellationToken).ConfigureAwait(false);
+                sequencer.SkipChannelTo(channelId, dialogPts, delivered);
+                await FlushAsync(output, UpdateBatchSource.History, cancellationToken).ConfigureAwait(false);
+                recovered = true;
+                continue;
             }
 
             var done = sequencer.ApplyChannelDifference(channelId, difference, output);
@@ -269,6 +313,7 @@ internal sealed partial class UpdatesEngine
             }
         }
 
+        ScheduleChannelPoll(channelId, last);
         sequencer.AfterFill(UpdateBox.Channel(channelId), _time.GetUtcNow(), output);
         await FlushAsync(output, UpdateBatchSource.Live, cancellationToken).ConfigureAwait(false);
     }

@@ -137,6 +137,10 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
                 _sequencer.SetCommon(await CallAsync(new Tl.Api.Updates.GetState(), linked.Token).ConfigureAwait(false));
                 Log.StartingFresh(_logger, _sequencer.State);
                 await FlushAsync(output, UpdateBatchSource.Difference, linked.Token).ConfigureAwait(false);
+
+                // Channels are outside the common state: each starts at its dialog's pts.
+                await SeedChannelsAsync(output, fromSavedState: false, linked.Token).ConfigureAwait(false);
+                await FetchRequestedAsync(output, "start-up", linked.Token).ConfigureAwait(false);
             }
             else
             {
@@ -147,6 +151,8 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
                 CommittedState = saved;
                 Log.CatchingUp(_logger, saved);
                 output.Fetch.Add(UpdateBox.Common);
+                await FetchRequestedAsync(output, "start-up", linked.Token).ConfigureAwait(false);
+                await SeedChannelsAsync(output, fromSavedState: true, linked.Token).ConfigureAwait(false);
                 await FetchRequestedAsync(output, "start-up", linked.Token).ConfigureAwait(false);
             }
         }
