@@ -197,6 +197,18 @@ public sealed class MediaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upload_PartsRefused_TheRpcErrorReachesTheCaller_NotTheCancellationItCaused()
+    {
+        var content = RandomNumberGenerator.GetBytes(3 * 1024 * 1024);
+        await Assert.ThrowsAsync<EndOfStreamException>(() => _me.UploadAsync(new MemoryStream(content), content.Length + 1, "short.bin", Ct));
+        _host.World.InjectError("upload.saveFilePart", 400, "FILE_PART_INVALID", count: 100, user: MePhone);
+
+        var error = await Assert.ThrowsAsync<TelegramRpcException>(() => _me.UploadAsync(new MemoryStream(content), content.Length, "refused.bin", Ct));
+
+        Assert.Equal("FILE_PART_INVALID", error.ErrorName);
+    }
+
+    [Fact]
     public async Task GetMessageMedia_TextMessageOrUnknownId_Null()
     {
         var text = _host.World.SendMessage(SenderPhone, MePhone, "no file here");
