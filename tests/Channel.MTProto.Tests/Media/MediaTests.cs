@@ -209,6 +209,20 @@ public sealed class MediaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upload_OnePartRefused_TheFirstFrameOfTheMediaSessionIsNotRunTwice()
+    {
+        // The media connection's first frame is a container of parts; new_session_created must not make the client
+        // re-send (and the emulator run again) the parts inside it: the one refusal reaches the caller.
+        var content = RandomNumberGenerator.GetBytes(3 * 1024 * 1024);
+        _host.World.InjectError("upload.saveFilePart", 400, "FILE_PART_INVALID", count: 1, user: MePhone);
+
+        var error = await Assert.ThrowsAsync<TelegramRpcException>(() => _me.UploadAsync(new MemoryStream(content), content.Length, "refused.bin", Ct));
+
+        Assert.Equal("FILE_PART_INVALID", error.ErrorName);
+        Assert.Equal(6, (await _me.UploadAsync(new MemoryStream(content), content.Length, "fine.bin", Ct)).Parts);
+    }
+
+    [Fact]
     public async Task GetMessageMedia_TextMessageOrUnknownId_Null()
     {
         var text = _host.World.SendMessage(SenderPhone, MePhone, "no file here");
