@@ -157,10 +157,18 @@ internal sealed partial class TelegramUserClient
 
             await Task.WhenAll(sends).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(sends.Select(s => s.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))).ConfigureAwait(false);
+
+            // A failed part cancels the reading and waiting: report the part's error, not the cancellation it caused.
+            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested
+                && sends.FirstOrDefault(s => s.IsFaulted && s.Exception!.InnerException is not OperationCanceledException) is { } failed)
+            {
+                await failed.ConfigureAwait(false);
+            }
+
             throw;
         }
 

@@ -65,7 +65,7 @@ internal sealed partial class ClientConnection
         if (!session.Announced)
         {
             session.Announced = true;
-            session.Enqueue(ServiceMessages.NewSessionCreated(msgId, session.AuthKey.Salts.Current));
+            session.Enqueue(ServiceMessages.NewSessionCreated(FirstMessageId(msgId, body), session.AuthKey.Salts.Current));
         }
 
         await HandleMessageAsync(pass, msgId, seqNo, body, insideContainer: false, cancellationToken);
@@ -172,6 +172,38 @@ internal sealed partial class ClientConnection
             default:
                 await HandleRpcAsync(pass, msgId, body, cancellationToken);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// first_msg_id of new_session_created: the lowest msg_id of the session's first frame. A container's own id is
+    /// higher than the ids inside it, and the client re-sends everything below first_msg_id: with the container's id
+    /// it would re-send requests the server has already run.
+    /// </summary>
+    private static long FirstMessageId(long msgId, ReadOnlyMemory<byte> body)
+    {
+        if (body.Length < 8 || BitConverter.ToUInt32(body.Span) != ServiceIds.MsgContainer)
+        {
+            return msgId;
+        }
+
+        try
+        {
+            var reader = new TlReader(body.Span[4..]);
+            var count = TlServiceMessages.ReadContainerCount(ref reader);
+            var first = msgId;
+            for (var i = 0; i < count; i++)
+            {
+                var header = TlServiceMessages.ReadMessageHeader(ref reader);
+                first = Math.Min(first, header.MessageId);
+                reader.ReadRaw(header.Length);
+            }
+
+            return first;
+        }
+        catch (TlDeserializationException)
+        {
+            return msgId; // a malformed container is rejected when it is handled
         }
     }
 

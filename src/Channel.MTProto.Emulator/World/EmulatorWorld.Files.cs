@@ -25,6 +25,7 @@ public sealed partial class EmulatorWorld
 
     private const int DownloadBlock = 1024 * 1024;
     private const int ExportedAuthorizationSeconds = 60;
+    private const int MaxExportedAuthorizations = 10_000;
 
     private readonly Lock _filesLock = new();
     private readonly Dictionary<(long UserId, int DcId, long FileId), PendingUpload> _uploads = [];
@@ -176,6 +177,12 @@ public sealed partial class EmulatorWorld
         foreach (var stale in _exportedAuthorizations.Where(e => e.Value.ExpiresAt <= now).Select(e => e.Key).ToList())
         {
             _exportedAuthorizations.TryRemove(stale, out _);
+        }
+
+        if (_exportedAuthorizations.Count >= MaxExportedAuthorizations)
+        {
+            // Unused exports pile up only as fast as a client asks for them: bounded, they expire within a minute.
+            throw new RpcErrorException(420, "FLOOD_WAIT_" + ExportedAuthorizationSeconds.ToString(CultureInfo.InvariantCulture));
         }
 
         var bytes = RandomNumberGenerator.GetBytes(128);
