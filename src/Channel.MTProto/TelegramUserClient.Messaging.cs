@@ -130,9 +130,15 @@ internal sealed partial class TelegramUserClient
         }
     }
 
-    private async Task<Config> FetchConfigAsync(CancellationToken cancellationToken) =>
-        await InvokeAsync(new Help.GetConfig(), cancellationToken).ConfigureAwait(false) as Config
-        ?? throw new InvalidOperationException("help.getConfig returned no config.");
+    private async Task<Config> FetchConfigAsync(CancellationToken cancellationToken)
+    {
+        var config = await InvokeAsync(new Help.GetConfig(), cancellationToken).ConfigureAwait(false) as Config
+            ?? throw new InvalidOperationException("help.getConfig returned no config.");
+
+        // The same dc_options the connections would fetch for an unknown DC: no second round trip later.
+        _client.Addresses.Merge(config.DcOptions);
+        return config;
+    }
 
     /// <summary>
     /// The id and date of the message just sent: updateShortSentMessage carries them; an updates box pairs our random_id
