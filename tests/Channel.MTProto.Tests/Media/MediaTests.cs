@@ -127,6 +127,49 @@ public sealed class MediaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Download_DocumentPostedIntoASupergroup_ByteIdenticalThroughChannelsGetMessages_EvenAfterTheReferenceExpired()
+    {
+        var supergroup = _host.World.CreateChannel("Files", [SenderPhone, MePhone], megagroup: true);
+        var content = RandomNumberGenerator.GetBytes(1_200_000);
+        using var response = await _http.PostAsJsonAsync(
+            "messages",
+            new { from = SenderPhone, chat = supergroup.Id, text = "in the group", media = new { kind = "document", fileName = "group.bin", mimeType = "application/x-group", base64 = content } },
+            Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        var messageId = json.RootElement.GetProperty("id").GetInt32();
+        await _me.InvokeAsync(new global::Channel.MTProto.Tl.Api.Messages.GetDialogs { OffsetPeer = new global::Channel.MTProto.Tl.Api.InputPeerEmpty(), Limit = 10 }, Ct); // the channel's access hash
+
+        var media = (await _me.GetMessageMediaAsync(PeerId.Channel(supergroup.Id), messageId, Ct))!;
+
+        Assert.Equal((MediaKind.Document, "group.bin", "application/x-group", (long)content.Length), (media.Kind, media.FileName, media.MimeType, media.Size));
+        Assert.Equal(content, await DownloadAllAsync(media, 0));
+        Assert.Equal("in the group", _host.World.ChannelMessages(supergroup.Id)[^1].Text);
+
+        // The refresh goes through channels.getMessages too.
+        var stale = media.FileReference;
+        using var fault = await _http.PostAsync("faults/file-references", null, Ct);
+        fault.EnsureSuccessStatusCode();
+        Assert.Equal(content, await DownloadAllAsync(media, 0));
+        Assert.NotEqual(stale, media.FileReference);
+    }
+
+    [Fact]
+    public async Task PostMediaIntoASupergroup_NotAMember_400AndNothingPosted()
+    {
+        var supergroup = _host.World.CreateChannel("Members only", [SenderPhone, MePhone], megagroup: true);
+        var before = _host.World.ChannelMessages(supergroup.Id).Count;
+
+        using var response = await _http.PostAsJsonAsync(
+            "messages",
+            new { from = RecipientPhone, chat = supergroup.Id, media = new { kind = "document", base64 = new byte[] { 1, 2, 3 } } },
+            Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, _host.World.ChannelMessages(supergroup.Id).Count);
+    }
+
+    [Fact]
     public async Task Download_WithStaleLocation_FollowsFileMigrate()
     {
         var content = RandomNumberGenerator.GetBytes(300_000);
