@@ -198,6 +198,35 @@ public sealed class ChannelUpdatesEmulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TooManyUnacknowledgedChannelPushes_UpdateChannelTooLongInstead_UntilGetChannelDifference()
+    {
+        await using var host = await UserApiHost.StartAsync(o => o.World.ChannelPendingUpdatesLimit = 3);
+        host.World.CreateUser(new NewUser(SenderPhone, "Sender"));
+        var (client, _) = await host.LoginAsync(MePhone);
+        var supergroup = host.World.CreateChannel("Pending", [SenderPhone, MePhone], megagroup: true);
+        await client.Client.InvokeAsync(new Messages.GetDialogs { OffsetPeer = new InputPeerEmpty(), Limit = 10 }, TestContext.Current.CancellationToken);
+
+        // Three pushes the client never gets (so never acknowledges): the fourth becomes updateChannelTooLong.
+        host.Emulator.Faults.LoseNextPushes(3);
+        for (var i = 0; i < 5; i++)
+        {
+            host.World.SendChannelMessage(SenderPhone, supergroup.Id, $"pending {i}");
+        }
+
+        var tooLong = await NextAsync(client.Client.Updates, u => u is UpdateChannelTooLong);
+        Assert.Equal(4, ((UpdateChannelTooLong)tooLong).Pts); // where the client must fetch from: before the 4th message (pts 5)
+
+        // Nothing more of that channel until the client asks for its difference; then pushes flow again.
+        var input = new InputChannel { ChannelId = supergroup.Id, AccessHash = supergroup.AccessHash!.Value };
+        var difference = Assert.IsType<TlUpdates.ChannelDifference>(await client.Client.InvokeAsync(
+            new TlUpdates.GetChannelDifference { Channel = input, Filter = new ChannelMessagesFilterEmpty(), Pts = 1, Limit = 100 }, TestContext.Current.CancellationToken));
+        Assert.Equal(["pending 0", "pending 1", "pending 2", "pending 3", "pending 4"], difference.NewMessages.OfType<Message>().Select(m => m.MessageValue));
+        host.World.SendChannelMessage(SenderPhone, supergroup.Id, "flowing again");
+        var next = await NextAsync(client.Client.Updates, u => u is UpdateNewChannelMessage);
+        Assert.Equal("flowing again", ((Message)((UpdateNewChannelMessage)next).Message).MessageValue);
+    }
+
+    [Fact]
     public async Task HostileGetChannelDifference_AnsweredWithTelegramErrors()
     {
         var (client, _) = await _host.LoginAsync(MePhone);
@@ -244,6 +273,21 @@ public sealed class ChannelUpdatesEmulatorTests : IAsyncLifetime
             if (push is UpdatesConstructor c && c.Updates.OfType<UpdateNewChannelMessage>().FirstOrDefault() is { Message: Message message })
             {
                 return message.MessageValue;
+            }
+        }
+
+        throw new InvalidOperationException("the updates stream ended");
+    }
+
+    private static async Task<UpdateBase> NextAsync(ChannelReader<UpdatesBase> updates, Func<UpdateBase, bool> accept)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        await foreach (var push in updates.ReadAllAsync(timeout.Token))
+        {
+            if (push is UpdatesConstructor c && c.Updates.FirstOrDefault(accept) is { } found)
+            {
+                return found;
             }
         }
 
