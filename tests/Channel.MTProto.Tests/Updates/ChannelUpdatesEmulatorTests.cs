@@ -190,6 +190,7 @@ public sealed class ChannelUpdatesEmulatorTests : IAsyncLifetime
         // Lost in transit: the emulator counts it as sent and keeps it until acknowledged.
         _host.Emulator.Faults.LoseNextPushes();
         World.SendChannelMessage(SenderPhone, supergroup.Id, "lost once");
+        await BatchRecorder.WaitUntilAsync(() => _host.Emulator.Faults.PushesStillToLose == 0);
         _host.Emulator.Faults.DropConnections();
 
         // No updates engine here (no getDifference): only the emulator's resend can bring it.
@@ -213,6 +214,8 @@ public sealed class ChannelUpdatesEmulatorTests : IAsyncLifetime
             host.World.SendChannelMessage(SenderPhone, supergroup.Id, $"pending {i}");
         }
 
+        await BatchRecorder.WaitUntilAsync(() => host.Emulator.Faults.PushesStillToLose == 0);
+
         var tooLong = await NextAsync(client.Client.Updates, u => u is UpdateChannelTooLong);
         Assert.Equal(4, ((UpdateChannelTooLong)tooLong).Pts); // where the client must fetch from: before the 4th message (pts 5)
 
@@ -224,6 +227,24 @@ public sealed class ChannelUpdatesEmulatorTests : IAsyncLifetime
         host.World.SendChannelMessage(SenderPhone, supergroup.Id, "flowing again");
         var next = await NextAsync(client.Client.Updates, u => u is UpdateNewChannelMessage);
         Assert.Equal("flowing again", ((Message)((UpdateNewChannelMessage)next).Message).MessageValue);
+    }
+
+    [Fact]
+    public async Task InputPeerUserFromMessage_ResolvesTheAuthorOfASupergroupMessage()
+    {
+        var (client, _) = await _host.LoginAsync(MePhone);
+        var supergroup = World.CreateChannel("Members", [MePhone, SenderPhone], megagroup: true);
+        var post = World.SendChannelMessage(SenderPhone, supergroup.Id, "ask me privately");
+        var where = new InputPeerChannel { ChannelId = supergroup.Id, AccessHash = supergroup.AccessHash!.Value };
+        var sender = World.GetUser(SenderPhone);
+        var ct = TestContext.Current.CancellationToken;
+
+        await client.Client.InvokeAsync(new Messages.SendMessage { Peer = new InputPeerUserFromMessage { Peer = where, MsgId = post.Id, UserId = sender.Id }, Message = "private answer", RandomId = 5 }, ct);
+
+        Assert.Contains(World.ReceivedMessages(SenderPhone), m => m.Text == "private answer");
+        var wrongMessage = await Assert.ThrowsAsync<TelegramRpcException>(() => client.Client.InvokeAsync(
+            new Messages.SendMessage { Peer = new InputPeerUserFromMessage { Peer = where, MsgId = post.Id + 1, UserId = sender.Id }, Message = "nope", RandomId = 6 }, ct));
+        Assert.Equal("PEER_ID_INVALID", wrongMessage.ErrorName);
     }
 
     [Fact]
