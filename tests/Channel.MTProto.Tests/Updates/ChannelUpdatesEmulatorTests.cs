@@ -247,6 +247,41 @@ public sealed class ChannelUpdatesEmulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StateFile_Restart_KeepsSupergroupsTheirMessagesPtsAndMigration()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"channel-world-{Guid.NewGuid():N}.json");
+        try
+        {
+            EmulatorChat supergroup;
+            EmulatorChat migrated;
+            long groupId;
+            await using (var host = await EmulatorWorld.WorldTestHost.StartAsync(o => o.World.StatePath = path))
+            {
+                host.World.CreateUser(new NewUser(SenderPhone, "Sender"));
+                host.World.CreateUser(new NewUser(MePhone, "Me"));
+                supergroup = host.World.CreateChannel("Kept", [SenderPhone, MePhone], megagroup: true);
+                host.World.SendChannelMessage(SenderPhone, supergroup.Id, "kept");
+                groupId = host.World.CreateGroup("To migrate", [SenderPhone, MePhone]).Id;
+                migrated = host.World.MigrateChat(groupId, SenderPhone);
+            }
+
+            await using (var host = await EmulatorWorld.WorldTestHost.StartAsync(o => o.World.StatePath = path))
+            {
+                var kept = host.World.FindChat(supergroup.Id)!;
+                Assert.Equal((supergroup.Kind, supergroup.Title, supergroup.AccessHash, 2), (kept.Kind, kept.Title, kept.AccessHash, kept.Pts));
+                Assert.Equal(supergroup.MemberIds.Order(), kept.MemberIds.Order());
+                Assert.Equal(["", "kept"], host.World.ChannelMessages(supergroup.Id).Select(m => m.Text));
+                Assert.Equal(migrated.Id, host.World.FindChat(groupId)!.MigratedToId);
+                Assert.Equal(3, host.World.SendChannelMessage(MePhone, supergroup.Id, "after the restart").Id);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task HostileGetChannelDifference_AnsweredWithTelegramErrors()
     {
         var (client, _) = await _host.LoginAsync(MePhone);
