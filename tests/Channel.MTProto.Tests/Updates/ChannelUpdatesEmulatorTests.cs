@@ -72,6 +72,15 @@ public sealed class ChannelUpdatesEmulatorTests : IAsyncLifetime
         Assert.Equal("our answer", World.ChannelMessages(supergroup.Id)[^1].Text);
         await BatchRecorder.WaitUntilAsync(() => client.CommittedUpdateState?.GetChannelPts(supergroup.Id) == World.FindChat(supergroup.Id)!.Pts);
         Assert.Equal(7, client.CommittedUpdateState!.GetChannelMaxMessageId(supergroup.Id));
+
+        // Edit, read and delete in the channel go through the channel's calls and keep its pts in step.
+        var ct = TestContext.Current.CancellationToken;
+        await client.EditTextAsync(PeerId.Channel(supergroup.Id), 7, "our edited answer", null, ct);
+        await client.MarkReadAsync(PeerId.Channel(supergroup.Id), 6, ct);
+        await client.DeleteMessagesAsync(PeerId.Channel(supergroup.Id), [7], ct);
+        Assert.Equal("group 4", World.ChannelMessages(supergroup.Id)[^1].Text);
+        await BatchRecorder.WaitUntilAsync(() => client.CommittedUpdateState?.GetChannelPts(supergroup.Id) == World.FindChat(supergroup.Id)!.Pts);
+        Assert.DoesNotContain(inbox.Batches, b => b.HistoryGaps.Count > 0);
     }
 
     [Fact]
