@@ -18,6 +18,9 @@ public sealed partial class EmulatorWorld
 {
     private const int MaxChannelMembers = 10_000;
 
+    /// <summary>Ids one channels.getMessages / getChannels call may name (Telegram caps such lists too).</summary>
+    private const int MaxIdsPerCall = 200;
+
     /// <summary>The <c>timeout</c> of a final channel difference: poll again after this many seconds.</summary>
     private const int ChannelDifferenceTimeout = 30;
 
@@ -209,6 +212,11 @@ public sealed partial class EmulatorWorld
 
     internal Tl.Api.Messages.Chats GetChannels(long userId, IReadOnlyList<InputChannelBase> ids)
     {
+        if (ids.Count > MaxIdsPerCall)
+        {
+            throw new RpcErrorException(400, "LIMIT_INVALID");
+        }
+
         var result = new List<ChatBase>();
         foreach (var input in ids)
         {
@@ -259,6 +267,11 @@ public sealed partial class EmulatorWorld
     /// <summary>channels.getMessages: messageEmpty for ids that do not exist (or were deleted).</summary>
     internal Tl.Api.Messages.ChannelMessages GetChannelMessages(long userId, InputChannelBase input, IReadOnlyList<InputMessageBase> ids)
     {
+        if (ids.Count > MaxIdsPerCall)
+        {
+            throw new RpcErrorException(400, "LIMIT_INVALID");
+        }
+
         var channel = ChannelFor(input);
         lock (channel.Gate)
         {

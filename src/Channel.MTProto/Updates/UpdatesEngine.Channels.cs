@@ -34,6 +34,26 @@ internal sealed partial class UpdatesEngine
     /// </summary>
     private async Task SeedChannelsAsync(SequencerOutput output, bool fromSavedState, CancellationToken cancellationToken)
     {
+        try
+        {
+            await SeedChannelsFromDialogsAsync(output, fromSavedState, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TelegramRpcException e) when (e.Code is 400 or 403 or 406)
+        {
+            // The dialogs cannot be listed: the channels already followed are still fetched; new ones start with their first update.
+            Log.HistoryGap(_logger, "channels", e.ErrorName);
+        }
+
+        foreach (var channelId in _sequencer!.State.ChannelPts.Keys)
+        {
+            output.Fetch.Add(UpdateBox.Channel(channelId));
+        }
+
+        await FlushAsync(output, UpdateBatchSource.ChannelDifference, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SeedChannelsFromDialogsAsync(SequencerOutput output, bool fromSavedState, CancellationToken cancellationToken)
+    {
         var sequencer = _sequencer!;
         foreach (int? folder in (int?[])[null, 1])
         {
@@ -79,13 +99,6 @@ internal sealed partial class UpdatesEngine
                 offsetPeer = InputPeerOf(last.Peer, users.DistinctBy(KeyOfUser).ToDictionary(KeyOfUser), chats.DistinctBy(KeyOfChat).ToDictionary(KeyOfChat)) ?? new InputPeerEmpty();
             }
         }
-
-        foreach (var channelId in sequencer.State.ChannelPts.Keys)
-        {
-            output.Fetch.Add(UpdateBox.Channel(channelId));
-        }
-
-        await FlushAsync(output, UpdateBatchSource.ChannelDifference, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Adds the channels whose poll is due (or every followed channel, when <paramref name="all"/>) to the fetch list.</summary>
