@@ -513,7 +513,7 @@ public sealed partial class EmulatorWorld
                 return new Tl.Api.Updates.ChannelDifferenceEmpty { Final = true, Pts = channel.Pts, Timeout = ChannelDifferenceTimeout };
             }
 
-            var first = FirstChannelEventAfter(channel.Events, pts);
+            var first = FirstEventAfter(channel.Events, static e => e.Pts, pts);
             var events = channel.Events.GetRange(first, Math.Min(size, channel.Events.Count - first));
             var messages = new List<MessageBase>();
             var updates = new List<UpdateBase>();
@@ -893,25 +893,6 @@ public sealed partial class EmulatorWorld
         }
 
         return posts.Count;
-    }
-
-    private static int FirstChannelEventAfter(List<ChannelEvent> events, int pts)
-    {
-        int low = 0, high = events.Count;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (events[middle].Pts > pts)
-            {
-                high = middle;
-            }
-            else
-            {
-                low = middle + 1;
-            }
-        }
-
-        return low;
     }
 
     private static void NoteSenders(ChannelPost post, HashSet<long> senders)
