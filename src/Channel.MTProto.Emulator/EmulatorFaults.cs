@@ -82,6 +82,9 @@ public sealed class EmulatorFaults
 
     internal bool TryTakeWithheldResponse() => TryDecrement(ref _withheldResponses);
 
+    /// <summary>How many of the pushes <see cref="LoseNextPushes"/> asked for are still to be lost.</summary>
+    public int PushesStillToLose => Volatile.Read(ref _lostPushes);
+
     internal bool TryTakeLostPush() => Volatile.Read(ref _lostPushes) > 0 && TryDecrement(ref _lostPushes);
 
     internal bool TryTakeKeyExchangeRetry() => TryDecrement(ref _keyExchangeRetries);

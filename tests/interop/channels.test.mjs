@@ -5,11 +5,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { startEmulator, createClient, control, login, Api } from './harness.mjs';
+import { startPair, nextEvent, Api } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { NewMessage } = require('telegram/events');
 
+let pair;
 let emulator;
 let api;
 let alice;
@@ -17,33 +18,13 @@ let bob;
 let aliceMe;
 let bobMe;
 
-function nextEvent(client, builder, accept = () => true, ms = 20_000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { client.removeEventHandler(handler, builder); reject(new Error('no event arrived')); }, ms);
-    function handler(event) {
-      if (!accept(event)) return;
-      clearTimeout(timer);
-      client.removeEventHandler(handler, builder);
-      resolve(event);
-    }
-    client.addEventHandler(handler, builder);
-  });
-}
-
 before(async () => {
-  emulator = await startEmulator();
-  api = control(emulator);
-  await api.createUser({ phone: '+1 555 000 3003', firstName: 'Bob', username: 'bob_channels', dcId: 2 });
-  alice = createClient(emulator);
-  bob = createClient(emulator);
-  aliceMe = await login(alice, { phone: '9996620003', code: '22222' });
-  bobMe = await login(bob, { phone: '15550003003', code: (p) => api.code(p) });
+  pair = await startPair({ alicePhone: '9996620003', bobPhone: '+1 555 000 3003', bobUsername: 'bob_channels' });
+  ({ emulator, api, alice, bob, aliceMe, bobMe } = pair);
 });
 
 after(async () => {
-  await alice?.destroy();
-  await bob?.destroy();
-  await emulator?.stop();
+  await pair?.stop();
 });
 
 test('a supergroup from the control API: GramJS sees it in its dialogs with pts and reads its history', async () => {

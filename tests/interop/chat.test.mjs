@@ -5,12 +5,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { startEmulator, createClient, control, login, Api } from './harness.mjs';
+import { startPair, nextEvent, createClient, login, Api } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { NewMessage } = require('telegram/events');
 const { Raw } = require('telegram/events/Raw');
 
+let pair;
 let emulator;
 let api;
 let alice;
@@ -18,34 +19,13 @@ let bob;
 let aliceMe;
 let bobMe;
 
-/** Resolves with the first event the handler accepts, rejects after `ms`. */
-function nextEvent(client, builder, accept = () => true, ms = 20_000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { client.removeEventHandler(handler, builder); reject(new Error('no event arrived')); }, ms);
-    function handler(event) {
-      if (!accept(event)) return;
-      clearTimeout(timer);
-      client.removeEventHandler(handler, builder);
-      resolve(event);
-    }
-    client.addEventHandler(handler, builder);
-  });
-}
-
 before(async () => {
-  emulator = await startEmulator();
-  api = control(emulator);
-  await api.createUser({ phone: '+1 555 000 2002', firstName: 'Bob', username: 'bob_interop', dcId: 2 });
-  alice = createClient(emulator);
-  bob = createClient(emulator);
-  aliceMe = await login(alice, { phone: '9996620001', code: '22222' });
-  bobMe = await login(bob, { phone: '15550002002', code: (p) => api.code(p) });
+  pair = await startPair({ alicePhone: '9996620001', bobPhone: '+1 555 000 2002', bobUsername: 'bob_interop' });
+  ({ emulator, api, alice, bob, aliceMe, bobMe } = pair);
 });
 
 after(async () => {
-  await alice?.destroy();
-  await bob?.destroy();
-  await emulator?.stop();
+  await pair?.stop();
 });
 
 test('a message GramJS sends reaches the other GramJS client live (NewMessage fires)', async () => {

@@ -174,3 +174,39 @@ export async function login(client, { phone, code, password, onError }) {
   });
   return client.getMe();
 }
+
+/** Resolves with the first event of `builder` the handler accepts on `client`, rejects after `ms`. */
+export function nextEvent(client, builder, accept = () => true, ms = 20_000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { client.removeEventHandler(handler, builder); reject(new Error('no event arrived')); }, ms);
+    function handler(event) {
+      if (!accept(event)) return;
+      clearTimeout(timer);
+      client.removeEventHandler(handler, builder);
+      resolve(event);
+    }
+    client.addEventHandler(handler, builder);
+  });
+}
+
+/**
+ * An emulator with two logged-in GramJS clients: alice on a test number (code 22222), bob a control-API user on DC 2
+ * (code read from the control API). `stop()` ends all three.
+ */
+export async function startPair({ alicePhone, bobPhone, bobUsername }) {
+  const emulator = await startEmulator();
+  const api = control(emulator);
+  await api.createUser({ phone: bobPhone, firstName: 'Bob', username: bobUsername, dcId: 2 });
+  const alice = createClient(emulator);
+  const bob = createClient(emulator);
+  const aliceMe = await login(alice, { phone: alicePhone, code: '22222' });
+  const bobMe = await login(bob, { phone: bobPhone.replace(/[^0-9]/g, ''), code: (p) => api.code(p) });
+  return {
+    emulator, api, alice, bob, aliceMe, bobMe,
+    async stop() {
+      await alice.destroy();
+      await bob.destroy();
+      await emulator.stop();
+    },
+  };
+}

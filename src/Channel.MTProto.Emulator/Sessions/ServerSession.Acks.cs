@@ -96,12 +96,25 @@ internal sealed partial class ServerSession
         }
     }
 
-    /// <summary>The client asked for the channel's difference: its pushes flow again.</summary>
+    /// <summary>
+    /// The client asked for the channel's difference: its pushes flow again, and the channel's unacknowledged pushes
+    /// are forgotten (the difference brings what they carried), so they no longer count against the limit.
+    /// </summary>
     public void ResumeChannel(long channelId)
     {
         lock (_lock)
         {
             _channelTooLongSent.Remove(channelId);
+            if (!_pendingByChannel.ContainsKey(channelId))
+            {
+                return;
+            }
+
+            foreach (var (msgId, message) in _unacked.Where(p => p.Value.ChannelId == channelId).ToList())
+            {
+                _unacked.Remove(msgId);
+                CountChannelPushLocked(message, -1);
+            }
         }
     }
 

@@ -35,7 +35,12 @@ public sealed partial class EmulatorWorld
 
         var senders = request.From.Select(Resolve).Select(u => u.Id.ToString(CultureInfo.InvariantCulture)).ToArray();
         var recipient = request.To is { } to ? Resolve(to).Id.ToString(CultureInfo.InvariantCulture) : null;
-        if (request.ChatId is { } chatId)
+        if (request.ChatId is { } channelId && IsChannel(channelId))
+        {
+            // Supergroups and channels: membership (and posting rights) are checked by each send.
+            ChannelOrThrow(channelId);
+        }
+        else if (request.ChatId is { } chatId)
         {
             var chat = ChatOrThrow(chatId);
             if (senders.Any(s => !chat.MemberIds.Contains(long.Parse(s, CultureInfo.InvariantCulture))))
@@ -82,7 +87,11 @@ public sealed partial class EmulatorWorld
                 }
 
                 var from = senders[i % senders.Length];
-                if (chatId is { } chat)
+                if (chatId is { } channel && IsChannel(channel))
+                {
+                    SendChannelMessage(from, channel, body);
+                }
+                else if (chatId is { } chat)
                 {
                     SendChatMessage(from, chat, body);
                 }

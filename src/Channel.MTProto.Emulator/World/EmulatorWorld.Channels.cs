@@ -18,6 +18,9 @@ public sealed partial class EmulatorWorld
 {
     private const int MaxChannelMembers = 10_000;
 
+    /// <summary>Ids one channels.getMessages / getChannels call may name (Telegram caps such lists too).</summary>
+    private const int MaxIdsPerCall = 200;
+
     /// <summary>The <c>timeout</c> of a final channel difference: poll again after this many seconds.</summary>
     private const int ChannelDifferenceTimeout = 30;
 
@@ -209,6 +212,11 @@ public sealed partial class EmulatorWorld
 
     internal Tl.Api.Messages.Chats GetChannels(long userId, IReadOnlyList<InputChannelBase> ids)
     {
+        if (ids.Count > MaxIdsPerCall)
+        {
+            throw new RpcErrorException(400, "LIMIT_INVALID");
+        }
+
         var result = new List<ChatBase>();
         foreach (var input in ids)
         {
@@ -259,6 +267,11 @@ public sealed partial class EmulatorWorld
     /// <summary>channels.getMessages: messageEmpty for ids that do not exist (or were deleted).</summary>
     internal Tl.Api.Messages.ChannelMessages GetChannelMessages(long userId, InputChannelBase input, IReadOnlyList<InputMessageBase> ids)
     {
+        if (ids.Count > MaxIdsPerCall)
+        {
+            throw new RpcErrorException(400, "LIMIT_INVALID");
+        }
+
         var channel = ChannelFor(input);
         lock (channel.Gate)
         {
@@ -500,7 +513,7 @@ public sealed partial class EmulatorWorld
                 return new Tl.Api.Updates.ChannelDifferenceEmpty { Final = true, Pts = channel.Pts, Timeout = ChannelDifferenceTimeout };
             }
 
-            var first = FirstChannelEventAfter(channel.Events, pts);
+            var first = FirstEventAfter(channel.Events, static e => e.Pts, pts);
             var events = channel.Events.GetRange(first, Math.Min(size, channel.Events.Count - first));
             var messages = new List<MessageBase>();
             var updates = new List<UpdateBase>();
@@ -880,25 +893,6 @@ public sealed partial class EmulatorWorld
         }
 
         return posts.Count;
-    }
-
-    private static int FirstChannelEventAfter(List<ChannelEvent> events, int pts)
-    {
-        int low = 0, high = events.Count;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (events[middle].Pts > pts)
-            {
-                high = middle;
-            }
-            else
-            {
-                low = middle + 1;
-            }
-        }
-
-        return low;
     }
 
     private static void NoteSenders(ChannelPost post, HashSet<long> senders)

@@ -42,7 +42,7 @@ public sealed partial class EmulatorWorld
                 return new Tl.Api.Updates.DifferenceTooLong { Pts = user.Pts };
             }
 
-            var first = FirstEventAfter(user.Events, pts);
+            var first = FirstEventAfter(user.Events, static e => e.Pts, pts);
             var count = Math.Min(user.Events.Count - first, Math.Max(1, _options.DifferenceSliceSize));
             var events = user.Events.GetRange(first, count);
             var messages = new List<MessageBase>();
@@ -105,14 +105,14 @@ public sealed partial class EmulatorWorld
         }
     }
 
-    /// <summary>Events are in pts order: a binary search for the first one after <paramref name="pts"/>.</summary>
-    private static int FirstEventAfter(List<PtsEvent> events, int pts)
+    /// <summary>Events (a user's or a channel's) are in pts order: a binary search for the first one after <paramref name="pts"/>.</summary>
+    private static int FirstEventAfter<TEvent>(List<TEvent> events, Func<TEvent, int> ptsOf, int pts)
     {
         int low = 0, high = events.Count;
         while (low < high)
         {
             var middle = (low + high) >>> 1;
-            if (events[middle].Pts > pts)
+            if (ptsOf(events[middle]) > pts)
             {
                 high = middle;
             }

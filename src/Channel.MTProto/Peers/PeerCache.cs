@@ -117,6 +117,12 @@ internal sealed partial class PeerCache
             return new InputPeerChat { ChatId = id.Id };
         }
 
+        // A min peer: addressed through the channel message it was seen in.
+        if (InputPeerFromMessage(id) is { } fromMessage)
+        {
+            return fromMessage;
+        }
+
         var hash = GetAccessHash(id);
         return id.Kind == PeerKind.User
             ? new InputPeerUser { UserId = id.Id, AccessHash = hash }
@@ -126,7 +132,9 @@ internal sealed partial class PeerCache
     /// <summary>The InputUser for <paramref name="userId"/>.</summary>
     /// <exception cref="PeerNotCachedException">No usable access hash is known for this user.</exception>
     public InputUserBase GetInputUser(long userId, long? selfUserId = null) =>
-        userId == selfUserId ? new InputUserSelf() : new InputUser { UserId = userId, AccessHash = GetAccessHash(PeerId.User(userId)) };
+        userId == selfUserId ? new InputUserSelf()
+        : InputPeerFromMessage(PeerId.User(userId)) is InputPeerUserFromMessage fromMessage ? new InputUserFromMessage { Peer = fromMessage.Peer, MsgId = fromMessage.MsgId, UserId = userId }
+        : new InputUser { UserId = userId, AccessHash = GetAccessHash(PeerId.User(userId)) };
 
     /// <summary>The InputChannel for <paramref name="channelId"/>.</summary>
     /// <exception cref="PeerNotCachedException">No usable access hash is known for this channel.</exception>

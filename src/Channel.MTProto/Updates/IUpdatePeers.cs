@@ -16,4 +16,9 @@ internal interface IUpdatePeers
     bool HasChat(long chatId);
 
     bool TryGetChannelAccessHash(long channelId, out long accessHash);
+
+    /// <summary>A channel message about to be delivered: its author may be a "min" peer reachable only through it.</summary>
+    void NoteChannelMessage(MessageBase message)
+    {
+    }
 }

@@ -13,6 +13,8 @@ internal sealed class PeerCacheUpdatePeers(PeerCache cache) : IUpdatePeers
     // Basic groups need no access hash: being cached is enough.
     public bool HasChat(long chatId) => cache.TryGet(PeerId.Chat(chatId), out _);
 
+    public void NoteChannelMessage(MessageBase message) => cache.NoteMessage(message);
+
     public bool TryGetChannelAccessHash(long channelId, out long accessHash)
     {
         accessHash = 0;

@@ -34,6 +34,26 @@ internal sealed partial class UpdatesEngine
     /// </summary>
     private async Task SeedChannelsAsync(SequencerOutput output, bool fromSavedState, CancellationToken cancellationToken)
     {
+        try
+        {
+            await SeedChannelsFromDialogsAsync(output, fromSavedState, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TelegramRpcException e) when (e.Code is 400 or 403 or 406)
+        {
+            // The dialogs cannot be listed: the channels already followed are still fetched; new ones start with their first update.
+            Log.HistoryGap(_logger, "channels", e.ErrorName);
+        }
+
+        foreach (var channelId in _sequencer!.State.ChannelPts.Keys)
+        {
+            output.Fetch.Add(UpdateBox.Channel(channelId));
+        }
+
+        await FlushAsync(output, UpdateBatchSource.ChannelDifference, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SeedChannelsFromDialogsAsync(SequencerOutput output, bool fromSavedState, CancellationToken cancellationToken)
+    {
         var sequencer = _sequencer!;
         foreach (int? folder in (int?[])[null, 1])
         {
@@ -79,13 +99,6 @@ internal sealed partial class UpdatesEngine
                 offsetPeer = InputPeerOf(last.Peer, users.DistinctBy(KeyOfUser).ToDictionary(KeyOfUser), chats.DistinctBy(KeyOfChat).ToDictionary(KeyOfChat)) ?? new InputPeerEmpty();
             }
         }
-
-        foreach (var channelId in sequencer.State.ChannelPts.Keys)
-        {
-            output.Fetch.Add(UpdateBox.Channel(channelId));
-        }
-
-        await FlushAsync(output, UpdateBatchSource.ChannelDifference, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Adds the channels whose poll is due (or every followed channel, when <paramref name="all"/>) to the fetch list.</summary>
@@ -174,39 +187,8 @@ internal sealed partial class UpdatesEngine
         var users = new Dictionary<long, UserBase>();
         var chats = new Dictionary<long, ChatBase>();
         var messages = new Dictionary<int, MessageBase>();
-        var offsetId = 0;
-        for (var page = 0; page < MaxHistoryPagesPerDialog; page++)
-        {
-            var answer = await CallAsync(
-                new TlMessages.GetHistory { Peer = peer, OffsetId = offsetId, OffsetDate = 0, AddOffset = 0, Limit = HistoryPageSize, MaxId = 0, MinId = sinceId, Hash = 0 },
-                cancellationToken).ConfigureAwait(false);
-            var (pageMessages, pageUsers, pageChats) = answer switch
-            {
-                TlMessages.ChannelMessages m => (m.Messages, m.Users, m.Chats),
-                TlMessages.MessagesSlice m => (m.Messages, m.Users, m.Chats),
-                TlMessages.MessagesConstructor m => (m.Messages, m.Users, m.Chats),
-                _ => ((IReadOnlyList<MessageBase>)[], (IReadOnlyList<UserBase>)[], (IReadOnlyList<ChatBase>)[]),
-            };
-            Remember(pageUsers, pageChats, users, chats);
-            var lowest = int.MaxValue;
-            foreach (var message in pageMessages)
-            {
-                var id = UpdateSequencer.MessageId(message);
-                if (id > sinceId && message is not MessageEmpty && PtsInfo.PeerOf(message) is PeerChannel { ChannelId: var owner } && owner == channelId)
-                {
-                    messages.TryAdd(id, message);
-                    lowest = Math.Min(lowest, id);
-                }
-            }
-
-            if (lowest == int.MaxValue || lowest <= sinceId + 1 || (offsetId != 0 && lowest >= offsetId))
-            {
-                break;
-            }
-
-            offsetId = lowest;
-        }
-
+        await ReadHistoryAboveAsync(
+            peer, sinceId, m => PtsInfo.PeerOf(m) is PeerChannel { ChannelId: var owner } && owner == channelId, messages, users, chats, cancellationToken).ConfigureAwait(false);
         Log.ChannelHistoryRecovered(_logger, channelId, sinceId, messages.Count);
         UserBase[] allUsers = [.. users.Values];
         ChatBase[] allChats = [.. chats.Values];

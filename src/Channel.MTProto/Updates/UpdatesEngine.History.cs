@@ -34,7 +34,7 @@ internal sealed partial class UpdatesEngine
         var messages = new Dictionary<int, MessageBase>();
         foreach (var peer in dialogs)
         {
-            await ReadHistoryAboveAsync(peer, sinceId, messages, users, chats, cancellationToken).ConfigureAwait(false);
+            await ReadHistoryAboveAsync(peer, sinceId, static m => PtsInfo.PeerOf(m) is PeerUser or PeerChat, messages, users, chats, cancellationToken).ConfigureAwait(false);
         }
 
         Log.HistoryRecovered(_logger, sinceId, dialogs.Count, messages.Count);
@@ -115,8 +115,12 @@ internal sealed partial class UpdatesEngine
         return [.. found.Values];
     }
 
-    /// <summary>messages.getHistory with min_id = <paramref name="sinceId"/>, newest first, paged down by offset_id.</summary>
-    private async Task ReadHistoryAboveAsync(InputPeerBase peer, int sinceId, Dictionary<int, MessageBase> messages, Dictionary<long, UserBase> users, Dictionary<long, ChatBase> chats, CancellationToken cancellationToken)
+    /// <summary>
+    /// messages.getHistory with min_id = <paramref name="sinceId"/>, newest first, paged down by offset_id; keeps the
+    /// messages above it that <paramref name="belongs"/> to the box being recovered.
+    /// </summary>
+    private async Task ReadHistoryAboveAsync(
+        InputPeerBase peer, int sinceId, Func<MessageBase, bool> belongs, Dictionary<int, MessageBase> messages, Dictionary<long, UserBase> users, Dictionary<long, ChatBase> chats, CancellationToken cancellationToken)
     {
         var offsetId = 0;
         for (var page = 0; page < MaxHistoryPagesPerDialog; page++)
@@ -135,13 +139,8 @@ internal sealed partial class UpdatesEngine
             var lowest = int.MaxValue;
             foreach (var message in pageMessages)
             {
-                var id = message switch
-                {
-                    Message m => m.Id,
-                    MessageService m => m.Id,
-                    _ => 0,
-                };
-                if (id > sinceId && PtsInfo.PeerOf(message) is PeerUser or PeerChat)
+                var id = UpdateSequencer.MessageId(message);
+                if (id > sinceId && message is not MessageEmpty && belongs(message))
                 {
                     messages.TryAdd(id, message);
                     lowest = Math.Min(lowest, id);

@@ -369,6 +369,11 @@ internal sealed partial class UpdatesEngine
         var events = new List<InboundEvent>(output.Updates.Count);
         foreach (var update in output.Updates)
         {
+            if (update is UpdateNewChannelMessage { Message: var channelMessage })
+            {
+                _peers.NoteChannelMessage(channelMessage);
+            }
+
             try
             {
                 if (InboundEventMapper.TryMap(update, output.Users, output.Chats, out var evt))

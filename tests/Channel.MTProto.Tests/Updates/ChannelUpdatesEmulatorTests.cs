@@ -72,6 +72,15 @@ public sealed class ChannelUpdatesEmulatorTests : IAsyncLifetime
         Assert.Equal("our answer", World.ChannelMessages(supergroup.Id)[^1].Text);
         await BatchRecorder.WaitUntilAsync(() => client.CommittedUpdateState?.GetChannelPts(supergroup.Id) == World.FindChat(supergroup.Id)!.Pts);
         Assert.Equal(7, client.CommittedUpdateState!.GetChannelMaxMessageId(supergroup.Id));
+
+        // Edit, read and delete in the channel go through the channel's calls and keep its pts in step.
+        var ct = TestContext.Current.CancellationToken;
+        await client.EditTextAsync(PeerId.Channel(supergroup.Id), 7, "our edited answer", null, ct);
+        await client.MarkReadAsync(PeerId.Channel(supergroup.Id), 6, ct);
+        await client.DeleteMessagesAsync(PeerId.Channel(supergroup.Id), [7], ct);
+        Assert.Equal("group 4", World.ChannelMessages(supergroup.Id)[^1].Text);
+        await BatchRecorder.WaitUntilAsync(() => client.CommittedUpdateState?.GetChannelPts(supergroup.Id) == World.FindChat(supergroup.Id)!.Pts);
+        Assert.DoesNotContain(inbox.Batches, b => b.HistoryGaps.Count > 0);
     }
 
     [Fact]
@@ -163,16 +172,15 @@ public sealed class ChannelUpdatesEmulatorTests : IAsyncLifetime
         var client = await LoginAsync(session);
         var inbox = new BatchRecorder();
 
-        // The engine reads pushes through a filter that loses every channel update until told otherwise.
+        // The engine reads pushes through a filter that loses every channel update but updateChannelTooLong: the
+        // channel stays unknown to it until then.
         var pushes = new UpdateQueue();
-        var passChannels = new Switch();
-        _ = ForwardAsync(client.Client.Updates, pushes, u => passChannels.Value || !IsChannelUpdate(u), TestContext.Current.CancellationToken);
+        _ = ForwardAsync(client.Client.Updates, pushes, u => !IsChannelUpdate(u) || u is UpdatesConstructor { Updates: [UpdateChannelTooLong] }, TestContext.Current.CancellationToken);
         await using var engine = new UpdatesEngine(client, null, new PeerCacheUpdatePeers(client.Peers), inbox, () => session.UserId, FastRetries, pushes);
         await engine.StartAsync(TestContext.Current.CancellationToken);
 
         var supergroup = World.CreateChannel("Unknown", [SenderPhone, MePhone], megagroup: true);
         var lost = Enumerable.Range(0, 5).Select(i => World.SendChannelMessage(SenderPhone, supergroup.Id, $"unseen {i}").Text).ToList();
-        passChannels.Value = true;
         World.ForceChannelTooLong(supergroup.Id, MePhone, pts: 1);
         await inbox.WaitForMessagesAsync(5);
 
@@ -190,11 +198,96 @@ public sealed class ChannelUpdatesEmulatorTests : IAsyncLifetime
         // Lost in transit: the emulator counts it as sent and keeps it until acknowledged.
         _host.Emulator.Faults.LoseNextPushes();
         World.SendChannelMessage(SenderPhone, supergroup.Id, "lost once");
+        await BatchRecorder.WaitUntilAsync(() => _host.Emulator.Faults.PushesStillToLose == 0);
         _host.Emulator.Faults.DropConnections();
 
         // No updates engine here (no getDifference): only the emulator's resend can bring it.
         var text = await NextChannelTextAsync(client.Client.Updates);
         Assert.Equal("lost once", text);
+    }
+
+    [Fact]
+    public async Task TooManyUnacknowledgedChannelPushes_UpdateChannelTooLongInstead_UntilGetChannelDifference()
+    {
+        await using var host = await UserApiHost.StartAsync(o => o.World.ChannelPendingUpdatesLimit = 3);
+        host.World.CreateUser(new NewUser(SenderPhone, "Sender"));
+        var (client, _) = await host.LoginAsync(MePhone);
+        var supergroup = host.World.CreateChannel("Pending", [SenderPhone, MePhone], megagroup: true);
+        await client.Client.InvokeAsync(new Messages.GetDialogs { OffsetPeer = new InputPeerEmpty(), Limit = 10 }, TestContext.Current.CancellationToken);
+
+        // Three pushes the client never gets (so never acknowledges): the fourth becomes updateChannelTooLong.
+        host.Emulator.Faults.LoseNextPushes(3);
+        for (var i = 0; i < 5; i++)
+        {
+            host.World.SendChannelMessage(SenderPhone, supergroup.Id, $"pending {i}");
+        }
+
+        await BatchRecorder.WaitUntilAsync(() => host.Emulator.Faults.PushesStillToLose == 0);
+
+        var tooLong = await NextAsync(client.Client.Updates, u => u is UpdateChannelTooLong);
+        Assert.Equal(4, ((UpdateChannelTooLong)tooLong).Pts); // where the client must fetch from: before the 4th message (pts 5)
+
+        // Nothing more of that channel until the client asks for its difference; then pushes flow again.
+        var input = new InputChannel { ChannelId = supergroup.Id, AccessHash = supergroup.AccessHash!.Value };
+        var difference = Assert.IsType<TlUpdates.ChannelDifference>(await client.Client.InvokeAsync(
+            new TlUpdates.GetChannelDifference { Channel = input, Filter = new ChannelMessagesFilterEmpty(), Pts = 1, Limit = 100 }, TestContext.Current.CancellationToken));
+        Assert.Equal(["pending 0", "pending 1", "pending 2", "pending 3", "pending 4"], difference.NewMessages.OfType<Message>().Select(m => m.MessageValue));
+        host.World.SendChannelMessage(SenderPhone, supergroup.Id, "flowing again");
+        var next = await NextAsync(client.Client.Updates, u => u is UpdateNewChannelMessage);
+        Assert.Equal("flowing again", ((Message)((UpdateNewChannelMessage)next).Message).MessageValue);
+    }
+
+    [Fact]
+    public async Task InputPeerUserFromMessage_ResolvesTheAuthorOfASupergroupMessage()
+    {
+        var (client, _) = await _host.LoginAsync(MePhone);
+        var supergroup = World.CreateChannel("Members", [MePhone, SenderPhone], megagroup: true);
+        var post = World.SendChannelMessage(SenderPhone, supergroup.Id, "ask me privately");
+        var where = new InputPeerChannel { ChannelId = supergroup.Id, AccessHash = supergroup.AccessHash!.Value };
+        var sender = World.GetUser(SenderPhone);
+        var ct = TestContext.Current.CancellationToken;
+
+        await client.Client.InvokeAsync(new Messages.SendMessage { Peer = new InputPeerUserFromMessage { Peer = where, MsgId = post.Id, UserId = sender.Id }, Message = "private answer", RandomId = 5 }, ct);
+
+        Assert.Contains(World.ReceivedMessages(SenderPhone), m => m.Text == "private answer");
+        var wrongMessage = await Assert.ThrowsAsync<TelegramRpcException>(() => client.Client.InvokeAsync(
+            new Messages.SendMessage { Peer = new InputPeerUserFromMessage { Peer = where, MsgId = post.Id + 1, UserId = sender.Id }, Message = "nope", RandomId = 6 }, ct));
+        Assert.Equal("PEER_ID_INVALID", wrongMessage.ErrorName);
+    }
+
+    [Fact]
+    public async Task StateFile_Restart_KeepsSupergroupsTheirMessagesPtsAndMigration()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"channel-world-{Guid.NewGuid():N}.json");
+        try
+        {
+            EmulatorChat supergroup;
+            EmulatorChat migrated;
+            long groupId;
+            await using (var host = await EmulatorWorld.WorldTestHost.StartAsync(o => o.World.StatePath = path))
+            {
+                host.World.CreateUser(new NewUser(SenderPhone, "Sender"));
+                host.World.CreateUser(new NewUser(MePhone, "Me"));
+                supergroup = host.World.CreateChannel("Kept", [SenderPhone, MePhone], megagroup: true);
+                host.World.SendChannelMessage(SenderPhone, supergroup.Id, "kept");
+                groupId = host.World.CreateGroup("To migrate", [SenderPhone, MePhone]).Id;
+                migrated = host.World.MigrateChat(groupId, SenderPhone);
+            }
+
+            await using (var host = await EmulatorWorld.WorldTestHost.StartAsync(o => o.World.StatePath = path))
+            {
+                var kept = host.World.FindChat(supergroup.Id)!;
+                Assert.Equal((supergroup.Kind, supergroup.Title, supergroup.AccessHash, 2), (kept.Kind, kept.Title, kept.AccessHash, kept.Pts));
+                Assert.Equal(supergroup.MemberIds.Order(), kept.MemberIds.Order());
+                Assert.Equal(["", "kept"], host.World.ChannelMessages(supergroup.Id).Select(m => m.Text));
+                Assert.Equal(migrated.Id, host.World.FindChat(groupId)!.MigratedToId);
+                Assert.Equal(3, host.World.SendChannelMessage(MePhone, supergroup.Id, "after the restart").Id);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
@@ -250,6 +343,21 @@ public sealed class ChannelUpdatesEmulatorTests : IAsyncLifetime
         throw new InvalidOperationException("the updates stream ended");
     }
 
+    private static async Task<UpdateBase> NextAsync(ChannelReader<UpdatesBase> updates, Func<UpdateBase, bool> accept)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        await foreach (var push in updates.ReadAllAsync(timeout.Token))
+        {
+            if (push is UpdatesConstructor c && c.Updates.FirstOrDefault(accept) is { } found)
+            {
+                return found;
+            }
+        }
+
+        throw new InvalidOperationException("the updates stream ended");
+    }
+
     private static async Task ForwardAsync(ChannelReader<UpdatesBase> from, UpdateQueue to, Func<UpdatesBase, bool> pass, CancellationToken cancellationToken)
     {
         await foreach (var updates in from.ReadAllAsync(cancellationToken))
@@ -267,17 +375,5 @@ public sealed class ChannelUpdatesEmulatorTests : IAsyncLifetime
         await client.SendCodeAsync(MePhone, TestContext.Current.CancellationToken);
         Assert.IsType<Login.SignedIn>(await client.SignInAsync(World.LastCode(MePhone)!, TestContext.Current.CancellationToken));
         return client;
-    }
-
-    /// <summary>A flag the forwarding loop reads while the test flips it.</summary>
-    private sealed class Switch
-    {
-        private volatile bool _value;
-
-        public bool Value
-        {
-            get => _value;
-            set => _value = value;
-        }
     }
 }

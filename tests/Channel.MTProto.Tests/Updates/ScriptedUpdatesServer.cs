@@ -51,6 +51,9 @@ internal sealed class ScriptedUpdatesServer : IUpdatesRpc
 
     public int GetChannelDifferenceCalls { get; private set; }
 
+    /// <summary>The timeout a final channel difference names (null: none).</summary>
+    public int? ChannelTimeout { get; set; }
+
     public int GetStateCalls { get; private set; }
 
     public User AddUser(long id)
@@ -227,13 +230,14 @@ internal sealed class ScriptedUpdatesServer : IUpdatesRpc
         var last = posts.Count == 0 ? request.Pts : posts[^1].Pts;
         if (missed.Count == 0)
         {
-            return new TlUpdates.ChannelDifferenceEmpty { Final = true, Pts = last };
+            return new TlUpdates.ChannelDifferenceEmpty { Final = true, Pts = last, Timeout = ChannelTimeout };
         }
 
         return new TlUpdates.ChannelDifference
         {
             Final = missed[^1].Pts == last,
             Pts = missed[^1].Pts,
+            Timeout = missed[^1].Pts == last ? ChannelTimeout : null,
             NewMessages = [.. missed.Select(u => u.Message)],
             OtherUpdates = [],
             Chats = [],

@@ -28,6 +28,25 @@ public sealed class PeerCacheTests
     }
 
     [Fact]
+    public void MinSupergroupMember_AddressedThroughTheMessageItWasSeenIn()
+    {
+        var cache = new PeerCache();
+        cache.Apply([new User { Id = 7, AccessHash = 77, FirstName = "Min", Min = true }], [new TlChannel { Id = 3, AccessHash = 33, Title = "Group", Photo = new ChatPhotoEmpty(), Megagroup = true }]);
+        Assert.Throws<PeerNotCachedException>(() => cache.GetInputPeer(PeerId.User(7)));
+
+        cache.NoteMessage(new Message { Id = 41, PeerId = new PeerChannel { ChannelId = 3 }, FromId = new PeerUser { UserId = 7 }, MessageValue = "hi" });
+
+        var peer = Assert.IsType<InputPeerUserFromMessage>(cache.GetInputPeer(PeerId.User(7)));
+        Assert.Equal((7L, 41, 3L, 33L), (peer.UserId, peer.MsgId, ((InputPeerChannel)peer.Peer).ChannelId, ((InputPeerChannel)peer.Peer).AccessHash));
+        var user = Assert.IsType<InputUserFromMessage>(cache.GetInputUser(7));
+        Assert.Equal(41, user.MsgId);
+
+        // Once the full user (with a usable hash) is known, the plain input peer wins.
+        cache.Apply([new User { Id = 7, AccessHash = 78, FirstName = "Full" }], null);
+        Assert.Equal(78, Assert.IsType<InputPeerUser>(cache.GetInputPeer(PeerId.User(7))).AccessHash);
+    }
+
+    [Fact]
     public void Apply_MinUserAfterFullUser_KeepsTheUsableHash()
     {
         var cache = new PeerCache();
