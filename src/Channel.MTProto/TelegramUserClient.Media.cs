@@ -183,33 +183,18 @@ internal sealed partial class TelegramUserClient
         caption ??= string.Empty;
         var inputPeer = GetInputPeer(peer);
         var maxLength = (await GetConfigAsync(cancellationToken).ConfigureAwait(false)).CaptionLengthMax;
-        if (caption.Length > maxLength)
-        {
-            throw new MessageTooLongException(caption.Length, maxLength);
-        }
-
+        ThrowIfTooLong(caption, maxLength);
         var request = new Messages.SendMedia
         {
             Peer = inputPeer,
             Media = ToInputMedia(media),
             Message = caption,
             RandomId = randomId,
-            ReplyTo = replyToMessageId is { } replyTo ? new InputReplyToMessage { ReplyToMsgId = replyTo } : null,
-            Entities = entities is { Count: > 0 } ? entities : null,
+            ReplyTo = ToInputReplyTo(replyToMessageId),
+            Entities = NullIfEmpty(entities),
         };
 
-        UpdatesBase result;
-        try
-        {
-            result = await InvokeAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TelegramRpcException ex) when (ex.ErrorName == "MEDIA_CAPTION_TOO_LONG")
-        {
-            throw new MessageTooLongException(caption.Length, maxLength, ex);
-        }
-
-        OnRpcUpdates(result);
-        return FindSentMessage(peer, randomId, result);
+        return await SendAsync(peer, randomId, request, caption, maxLength, "MEDIA_CAPTION_TOO_LONG", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The photo (largest size) or document of a message's media; null for anything without a file.</summary>
@@ -374,14 +359,7 @@ internal sealed partial class TelegramUserClient
 
     private async ValueTask DisposeMediaAsync()
     {
-        MediaConnectionPool? media;
-        lock (_mediaLock)
-        {
-            media = _media;
-            _media = null;
-        }
-
-        if (media is not null)
+        if (TakeUnderLock(_mediaLock, ref _media) is { } media)
         {
             await media.DisposeAsync().ConfigureAwait(false);
         }

@@ -1,6 +1,7 @@
 using Channel.MTProto.Client;
 using Channel.MTProto.Messaging;
 using Channel.MTProto.Peers;
+using Channel.MTProto.Tl;
 using Channel.MTProto.Tl.Api;
 using TlMessage = Channel.MTProto.Tl.Api.Message;
 
@@ -30,32 +31,17 @@ internal sealed partial class TelegramUserClient
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         var inputPeer = GetInputPeer(peer);
         var maxLength = (await GetConfigAsync(cancellationToken).ConfigureAwait(false)).MessageLengthMax;
-        if (text.Length > maxLength)
-        {
-            throw new MessageTooLongException(text.Length, maxLength);
-        }
-
+        ThrowIfTooLong(text, maxLength);
         var request = new Messages.SendMessage
         {
             Peer = inputPeer,
             Message = text,
             RandomId = randomId,
-            ReplyTo = replyToMessageId is { } replyTo ? new InputReplyToMessage { ReplyToMsgId = replyTo } : null,
-            Entities = entities is { Count: > 0 } ? entities : null,
+            ReplyTo = ToInputReplyTo(replyToMessageId),
+            Entities = NullIfEmpty(entities),
         };
 
-        UpdatesBase result;
-        try
-        {
-            result = await InvokeAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TelegramRpcException ex) when (ex.ErrorName == "MESSAGE_TOO_LONG")
-        {
-            throw new MessageTooLongException(text.Length, maxLength, ex);
-        }
-
-        OnRpcUpdates(result);
-        return FindSentMessage(peer, randomId, result);
+        return await SendAsync(peer, randomId, request, text, maxLength, "MESSAGE_TOO_LONG", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>messages.editMessage: replaces the text (and entities) of one of our messages.</summary>
@@ -64,14 +50,9 @@ internal sealed partial class TelegramUserClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         var inputPeer = GetInputPeer(peer);
-        var maxLength = (await GetConfigAsync(cancellationToken).ConfigureAwait(false)).MessageLengthMax;
-        if (text.Length > maxLength)
-        {
-            throw new MessageTooLongException(text.Length, maxLength);
-        }
-
+        ThrowIfTooLong(text, (await GetConfigAsync(cancellationToken).ConfigureAwait(false)).MessageLengthMax);
         var result = await InvokeAsync(
-            new Messages.EditMessage { Peer = inputPeer, Id = messageId, Message = text, Entities = entities is { Count: > 0 } ? entities : null },
+            new Messages.EditMessage { Peer = inputPeer, Id = messageId, Message = text, Entities = NullIfEmpty(entities) },
             cancellationToken).ConfigureAwait(false);
         OnRpcUpdates(result);
     }
@@ -116,6 +97,44 @@ internal sealed partial class TelegramUserClient
         OnRpcAffectedMessages(affected);
     }
 
+    /// <summary>
+    /// messages.sendMessage or messages.sendMedia, whose <paramref name="text"/> (message or caption) was checked against
+    /// <paramref name="maxLength"/>: Telegram's own refusal (<paramref name="tooLongError"/>, its limit may be lower than the
+    /// config said) becomes the same <see cref="MessageTooLongException"/>; the updates returned keep the engine in step
+    /// and carry the sent message.
+    /// </summary>
+    private async Task<SentMessage> SendAsync(PeerId peer, long randomId, ITlMethod<UpdatesBase> request, string text, int maxLength, string tooLongError, CancellationToken cancellationToken)
+    {
+        UpdatesBase result;
+        try
+        {
+            result = await InvokeAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TelegramRpcException ex) when (ex.ErrorName == tooLongError)
+        {
+            throw new MessageTooLongException(text.Length, maxLength, ex);
+        }
+
+        OnRpcUpdates(result);
+        return FindSentMessage(peer, randomId, result);
+    }
+
+    /// <summary>Checked before sending: Telegram would refuse it anyway, after a round trip.</summary>
+    private static void ThrowIfTooLong(string text, int maxLength)
+    {
+        if (text.Length > maxLength)
+        {
+            throw new MessageTooLongException(text.Length, maxLength);
+        }
+    }
+
+    private static InputReplyToMessage? ToInputReplyTo(int? replyToMessageId) =>
+        replyToMessageId is { } replyTo ? new InputReplyToMessage { ReplyToMsgId = replyTo } : null;
+
+    /// <summary>Telegram reads an absent entities vector as plain text; an empty one is sent as absent.</summary>
+    private static IReadOnlyList<MessageEntityBase>? NullIfEmpty(IReadOnlyList<MessageEntityBase>? entities) =>
+        entities is { Count: > 0 } ? entities : null;
+
     /// <summary>help.getConfig, fetched once per client (a failed fetch is retried on the next call).</summary>
     internal Task<Config> GetConfigAsync(CancellationToken cancellationToken)
     {
@@ -130,9 +149,15 @@ internal sealed partial class TelegramUserClient
         }
     }
 
-    private async Task<Config> FetchConfigAsync(CancellationToken cancellationToken) =>
-        await InvokeAsync(new Help.GetConfig(), cancellationToken).ConfigureAwait(false) as Config
-        ?? throw new InvalidOperationException("help.getConfig returned no config.");
+    private async Task<Config> FetchConfigAsync(CancellationToken cancellationToken)
+    {
+        var config = await InvokeAsync(new Help.GetConfig(), cancellationToken).ConfigureAwait(false) as Config
+            ?? throw new InvalidOperationException("help.getConfig returned no config.");
+
+        // The same dc_options the connections would fetch for an unknown DC: no second round trip later.
+        _client.Addresses.Merge(config.DcOptions);
+        return config;
+    }
 
     /// <summary>
     /// The id and date of the message just sent: updateShortSentMessage carries them; an updates box pairs our random_id

@@ -81,14 +81,7 @@ internal sealed partial class TelegramUserClient : IUpdatesRpc
     /// <summary>Stops the engine; batches not yet acknowledged come again from getDifference on the next start.</summary>
     public async ValueTask StopUpdatesAsync()
     {
-        UpdatesEngine? engine;
-        lock (_updatesLock)
-        {
-            engine = _updates;
-            _updates = null;
-        }
-
-        if (engine is not null)
+        if (TakeUnderLock(_updatesLock, ref _updates) is { } engine)
         {
             _client.SessionReset -= OnSessionReset;
             _client.Disconnected -= OnDisconnected;

@@ -151,6 +151,18 @@ internal sealed partial class TelegramUserClient : IAsyncDisposable
         }
     }
 
+    /// <summary>What <paramref name="field"/> held, leaving null, under <paramref name="gate"/> (the lock its creation takes): for a stop that disposes it once.</summary>
+    private static T? TakeUnderLock<T>(Lock gate, ref T? field)
+        where T : class
+    {
+        lock (gate)
+        {
+            var taken = field;
+            field = null;
+            return taken;
+        }
+    }
+
     private void OnPeersChanged(object? sender, EventArgs e) => Session.PeerCache = _peers.Serialize();
 
     /// <summary>

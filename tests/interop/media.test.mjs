@@ -1,7 +1,8 @@
 // Issue 14: media through the emulator as GramJS (an independent client) sees it. GramJS downloads a document and a
 // photo posted through the control API (client.downloadMedia) byte-identical, also a document stored on another DC
 // (GramJS exports its authorization there itself), and uploads a file with sendFile (small and big parts) that the
-// other side receives intact: through the control API's file fetch and through a second GramJS client's download.
+// other side receives intact: through the control API's file fetch and through a second GramJS client's download;
+// a document posted into a supergroup downloads byte-identical through channels.getMessages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -61,6 +62,21 @@ test('GramJS downloads a document posted through the control API byte-identical'
   assert.equal(Number(message.file.size), content.length);
   const downloaded = await alice.downloadMedia(message, {});
   assert.ok(Buffer.isBuffer(downloaded));
+  assert.ok(downloaded.equals(content), 'the bytes GramJS downloaded are the bytes posted');
+});
+
+test('GramJS downloads a document posted into a supergroup through the control API byte-identical (channels.getMessages)', async () => {
+  const chat = await api.call('POST', '/chats', { kind: 'supergroup', title: 'Files', members: [BOB, ALICE] });
+  const content = randomBytes(1024 * 1024 + 4321);
+  const posted = await api.call('POST', '/messages', { from: BOB, chat: chat.id, text: 'for the group', media: { kind: 'document', fileName: 'group.bin', mimeType: 'application/x-group', base64: content.toString('base64') } });
+  const dialogs = await alice.invoke(new Api.messages.GetDialogs({ offsetPeer: new Api.InputPeerEmpty(), limit: 100 }));
+  const entity = dialogs.chats.find((c) => String(c.id) === String(chat.id));
+  assert.ok(entity instanceof Api.Channel && entity.megagroup);
+  const [message] = await alice.getMessages(entity, { ids: [posted.id] });
+  assert.ok(message?.media instanceof Api.MessageMediaDocument, 'the post carries the document');
+  assert.equal(message.message, 'for the group');
+  assert.equal(message.file.name, 'group.bin');
+  const downloaded = await alice.downloadMedia(message, {});
   assert.ok(downloaded.equals(content), 'the bytes GramJS downloaded are the bytes posted');
 });
 

@@ -207,7 +207,9 @@ internal sealed partial class ControlApi : IAsyncDisposable
         var attached = new NewMedia(kind, media.Base64, media.FileName, media.MimeType, media.Dc, media.DurationSeconds,
             media.Latitude, media.Longitude, media.Phone, media.FirstName, media.LastName);
         return body.Chat is { } chat
-            ? Results.Json(world.SendChatMedia(Reference(body.From, "from"), chat, body.Text, attached), statusCode: StatusCodes.Status201Created)
+            ? world.IsChannel(chat)
+                ? Results.Json(world.SendChannelMedia(Reference(body.From, "from"), chat, body.Text, attached), statusCode: StatusCodes.Status201Created)
+                : Results.Json(world.SendChatMedia(Reference(body.From, "from"), chat, body.Text, attached), statusCode: StatusCodes.Status201Created)
             : Results.Json(world.SendMedia(Reference(body.From, "from"), Reference(body.To, "to"), body.Text, attached), statusCode: StatusCodes.Status201Created);
     }
 

@@ -71,6 +71,7 @@ internal static class ChannelTl
             PeerId = Peer(channel),
             Date = post.Date,
             MessageValue = post.Text,
+            Media = post.Media?.ToTl(),
             EditDate = post.EditDate,
             Entities = post.Entities.Count == 0 ? null : WorldTl.Entities(post.Entities),
             ReplyTo = WorldTl.ReplyTo(post.ReplyToId),

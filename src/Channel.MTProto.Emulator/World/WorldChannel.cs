@@ -90,6 +90,10 @@ internal sealed class ChannelPost
     /// <summary>channelMigrateFrom: the basic group.</summary>
     public long ActionChatId { get; set; }
 
+    /// <summary>The photo, document, geo point or contact (see EmulatorWorld.ChannelMedia.cs); files live in memory only, so not saved.</summary>
+    [JsonIgnore]
+    public WorldMedia? Media { get; set; }
+
     /// <summary>When it was stored, to the tick; not kept across restarts.</summary>
     [JsonIgnore]
     public DateTimeOffset StoredAt { get; set; }

@@ -63,4 +63,7 @@ internal static partial class Log
 
     [LoggerMessage(18, LogLevel.Error, "A handler of the client's {Event} event threw; ignored")]
     public static partial void EventHandlerFailed(ILogger logger, string @event, Exception exception);
+
+    [LoggerMessage(19, LogLevel.Information, "Learned DC addresses from help.getConfig on DC {DcId} ({OptionCount} dc_options)")]
+    public static partial void DcOptionsLearned(ILogger logger, int dcId, int optionCount);
 }

@@ -48,6 +48,7 @@ internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
         _timeProvider = timeProvider ?? TimeProvider.System;
         _random = random;
         _updates = new UpdateQueue(options.UpdatesQueueCapacity);
+        Addresses = new DcAddressBook(options.DataCenters);
     }
 
     /// <summary>The state the host persists; shared with the connections, which update it as keys and salts change.</summary>
@@ -149,7 +150,7 @@ internal sealed partial class MTProtoClient : IAsyncDisposable, IConnectionOwner
 
             if (!_connections.TryGetValue(dcId, out var connection))
             {
-                connection = new MTProtoConnection(dcId, _options, Session, this, _loggerFactory.CreateLogger<MTProtoConnection>(), _timeProvider, _random);
+                connection = new MTProtoConnection(dcId, _options, Session, this, _loggerFactory.CreateLogger<MTProtoConnection>(), _timeProvider, _random, ct => GetEndPointsAsync(dcId, forMedia: false, ct));
                 _connections[dcId] = connection;
             }
 

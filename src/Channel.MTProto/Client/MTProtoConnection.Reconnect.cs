@@ -132,7 +132,7 @@ internal sealed partial class MTProtoConnection
     {
         var transport = new TransportOptions { Kind = _options.Transport, Obfuscated = _options.Obfuscated, DcId = (short)(_options.TestMode ? _dcId + TestDcOffset : _dcId) };
         Exception? last = null;
-        foreach (var endPoint in _options.GetEndPoints(_dcId))
+        foreach (var endPoint in await _endPoints(cancellationToken).ConfigureAwait(false))
         {
             Log.Connecting(_logger, _dcId, endPoint, _options.Transport.ToString(), _options.Obfuscated);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -153,7 +153,7 @@ internal sealed partial class MTProtoConnection
             }
         }
 
-        throw last ?? new InvalidOperationException("No endpoint configured.");
+        throw last ?? new InvalidOperationException($"No address is known for DC {_dcId}.");
     }
 
     /// <summary>Every request that was sent on the closed connection and not answered goes out again on the next one.</summary>

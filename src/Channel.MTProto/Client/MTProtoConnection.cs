@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Threading.Channels;
 using Channel.MTProto.Crypto;
 using Channel.MTProto.Session;
@@ -41,6 +42,7 @@ internal sealed partial class MTProtoConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly IRandomSource _random;
+    private readonly Func<CancellationToken, Task<IReadOnlyList<EndPoint>>> _endPoints;
     private readonly MessageIdGenerator _messageIds;
     private readonly SeqNoCounter _seqNo = new();
     private readonly ReceivedMessageWindow _received = new();
@@ -79,7 +81,8 @@ internal sealed partial class MTProtoConnection : IAsyncDisposable
         IConnectionOwner owner,
         ILogger logger,
         TimeProvider timeProvider,
-        IRandomSource random)
+        IRandomSource random,
+        Func<CancellationToken, Task<IReadOnlyList<EndPoint>>> endPoints)
     {
         _dcId = dcId;
         _options = options;
@@ -88,6 +91,7 @@ internal sealed partial class MTProtoConnection : IAsyncDisposable
         _logger = logger;
         _timeProvider = timeProvider;
         _random = random;
+        _endPoints = endPoints;
         _messageIds = new MessageIdGenerator(timeProvider) { ClockOffset = state.GetTimeOffset(dcId) };
         _sessionId = RandomInt64();
         _initConnectionPrefix = BuildInitConnectionPrefix(options);

@@ -36,12 +36,13 @@ internal sealed class WorldTestHost : IAsyncDisposable
     }
 
     /// <summary>A fresh client (new auth key on first use) whose main DC is <paramref name="mainDcId"/>, or one resuming <paramref name="session"/>.</summary>
-    public MTProtoClient NewClient(int? mainDcId = null, TimeProvider? time = null, MTProtoSessionState? session = null)
+    /// <summary>A client of the emulator; <paramref name="configuredDcs"/> limits the DCs it is told the address of (default: all).</summary>
+    public MTProtoClient NewClient(int? mainDcId = null, TimeProvider? time = null, MTProtoSessionState? session = null, IReadOnlyCollection<int>? configuredDcs = null)
     {
         var client = new MTProtoClient(
             new MTProtoClientOptions
             {
-                DataCenters = Emulator.Dcs.ToDictionary(dc => dc.Key, dc => (IReadOnlyList<string>)[dc.Value.ToString()]),
+                DataCenters = Emulator.Dcs.Where(dc => configuredDcs?.Contains(dc.Key) ?? true).ToDictionary(dc => dc.Key, dc => (IReadOnlyList<string>)[dc.Value.ToString()]),
                 ServerPublicKeys = [RsaPublicKey.FromPem(Emulator.PublicKeyPem)],
                 ApiId = 1,
                 RequestTimeout = TimeSpan.FromSeconds(30),

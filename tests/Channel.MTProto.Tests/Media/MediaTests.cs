@@ -109,6 +109,67 @@ public sealed class MediaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Download_FileOnADcNotConfigured_AddressLearnedFromGetConfig()
+    {
+        const string OnlyDc2Phone = "9996624002";
+        var (onlyDc2, _) = await _host.LoginAsync(OnlyDc2Phone, configuredDcs: [2]);
+        Assert.Empty(onlyDc2.Client.Addresses.GetEndPoints(4, forMedia: true));
+        var content = RandomNumberGenerator.GetBytes(700_000);
+        var messageId = await PostMediaAsync(new { kind = "document", fileName = "unlisted.bin", base64 = content, dc = 4 }, OnlyDc2Phone);
+        var media = (await onlyDc2.GetMessageMediaAsync(PeerId.User(_sender.Id), messageId, Ct))!;
+
+        var downloaded = await DownloadAllAsync(onlyDc2, media, 0);
+
+        Assert.Equal(4, media.DcId);
+        Assert.Equal(content, downloaded);
+        Assert.Equal(_host.Emulator.Dcs[4], Assert.Single(onlyDc2.Client.Addresses.GetEndPoints(4, forMedia: true)));
+        Assert.Contains(_host.World.Connections(OnlyDc2Phone), c => c.DcId == 4);
+    }
+
+    [Fact]
+    public async Task Download_DocumentPostedIntoASupergroup_ByteIdenticalThroughChannelsGetMessages_EvenAfterTheReferenceExpired()
+    {
+        var supergroup = _host.World.CreateChannel("Files", [SenderPhone, MePhone], megagroup: true);
+        var content = RandomNumberGenerator.GetBytes(1_200_000);
+        using var response = await _http.PostAsJsonAsync(
+            "messages",
+            new { from = SenderPhone, chat = supergroup.Id, text = "in the group", media = new { kind = "document", fileName = "group.bin", mimeType = "application/x-group", base64 = content } },
+            Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        var messageId = json.RootElement.GetProperty("id").GetInt32();
+        await _me.InvokeAsync(new global::Channel.MTProto.Tl.Api.Messages.GetDialogs { OffsetPeer = new global::Channel.MTProto.Tl.Api.InputPeerEmpty(), Limit = 10 }, Ct); // the channel's access hash
+
+        var media = (await _me.GetMessageMediaAsync(PeerId.Channel(supergroup.Id), messageId, Ct))!;
+
+        Assert.Equal((MediaKind.Document, "group.bin", "application/x-group", (long)content.Length), (media.Kind, media.FileName, media.MimeType, media.Size));
+        Assert.Equal(content, await DownloadAllAsync(media, 0));
+        Assert.Equal("in the group", _host.World.ChannelMessages(supergroup.Id)[^1].Text);
+
+        // The refresh goes through channels.getMessages too.
+        var stale = media.FileReference;
+        using var fault = await _http.PostAsync("faults/file-references", null, Ct);
+        fault.EnsureSuccessStatusCode();
+        Assert.Equal(content, await DownloadAllAsync(media, 0));
+        Assert.NotEqual(stale, media.FileReference);
+    }
+
+    [Fact]
+    public async Task PostMediaIntoASupergroup_NotAMember_400AndNothingPosted()
+    {
+        var supergroup = _host.World.CreateChannel("Members only", [SenderPhone, MePhone], megagroup: true);
+        var before = _host.World.ChannelMessages(supergroup.Id).Count;
+
+        using var response = await _http.PostAsJsonAsync(
+            "messages",
+            new { from = RecipientPhone, chat = supergroup.Id, media = new { kind = "document", base64 = new byte[] { 1, 2, 3 } } },
+            Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, _host.World.ChannelMessages(supergroup.Id).Count);
+    }
+
+    [Fact]
     public async Task Download_WithStaleLocation_FollowsFileMigrate()
     {
         var content = RandomNumberGenerator.GetBytes(300_000);
@@ -231,19 +292,21 @@ public sealed class MediaTests : IAsyncLifetime
         Assert.Null(await _me.GetMessageMediaAsync(PeerId.User(_sender.Id), 999_999, Ct));
     }
 
-    /// <summary>POST /messages from the sender to me with the media; returns the id in my box.</summary>
-    private async Task<int> PostMediaAsync(object media)
+    /// <summary>POST /messages from the sender to me (or <paramref name="to"/>) with the media; returns the id in the recipient's box.</summary>
+    private async Task<int> PostMediaAsync(object media, string to = MePhone)
     {
-        using var response = await _http.PostAsJsonAsync("messages", new { from = SenderPhone, to = MePhone, text = "file", media }, Ct);
+        using var response = await _http.PostAsJsonAsync("messages", new { from = SenderPhone, to, text = "file", media }, Ct);
         response.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         return json.RootElement.GetProperty("received").GetProperty("id").GetInt32();
     }
 
-    private async Task<byte[]> DownloadAllAsync(DownloadableMedia media, long offset)
+    private Task<byte[]> DownloadAllAsync(DownloadableMedia media, long offset) => DownloadAllAsync(_me, media, offset);
+
+    private static async Task<byte[]> DownloadAllAsync(TelegramUserClient client, DownloadableMedia media, long offset)
     {
         using var output = new MemoryStream();
-        await foreach (var part in _me.DownloadAsync(media, offset, Ct))
+        await foreach (var part in client.DownloadAsync(media, offset, Ct))
         {
             output.Write(part.Span);
         }

@@ -67,6 +67,22 @@ public sealed class LoginTests
     }
 
     [Fact]
+    public async Task SendCodeAsync_PhoneMigrateToADcNotConfigured_AddressLearnedFromGetConfig()
+    {
+        await using var host = await UserApiHost.StartAsync(o => o.DcIds = [2, 4]);
+        var client = host.NewClient(mainDcId: 2, configuredDcs: [2]);
+        Assert.Empty(client.Client.Addresses.GetEndPoints(4, forMedia: false));
+
+        await client.SendCodeAsync("9996641002", Ct);
+        var result = await client.SignInAsync("44444", Ct);
+
+        Assert.IsType<SignedIn>(result);
+        Assert.Equal(4, client.Session.MainDcId);
+        Assert.Equal(host.Emulator.Dcs[4], Assert.Single(client.Client.Addresses.GetEndPoints(4, forMedia: false)));
+        Assert.Contains(host.World.Connections("9996641002"), c => c.DcId == 4);
+    }
+
+    [Fact]
     public async Task SignInAsync_WrongCode_PhoneCodeInvalidAndRetryWorks()
     {
         await using var host = await UserApiHost.StartAsync();

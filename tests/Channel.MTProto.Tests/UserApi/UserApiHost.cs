@@ -24,18 +24,18 @@ internal sealed class UserApiHost : IAsyncDisposable
         new(await WorldTestHost.StartAsync(configure));
 
     /// <summary>A user client on <paramref name="session"/> (a new session on the main DC, or <paramref name="mainDcId"/>).</summary>
-    public TelegramUserClient NewClient(MTProtoSessionState? session = null, int? mainDcId = null, FloodWaitPolicy? floodWait = null, TimeProvider? time = null)
+    public TelegramUserClient NewClient(MTProtoSessionState? session = null, int? mainDcId = null, FloodWaitPolicy? floodWait = null, TimeProvider? time = null, IReadOnlyCollection<int>? configuredDcs = null)
     {
-        var client = _world.NewClient(mainDcId, session: session);
+        var client = _world.NewClient(mainDcId, session: session, configuredDcs: configuredDcs);
         var user = new TelegramUserClient(client, new TelegramUserClientOptions { ApiHash = "tests", FloodWait = floodWait ?? FloodWaitPolicy.Never }, timeProvider: time);
         _clients.Add(user);
         return user;
     }
 
     /// <summary>SendCode + SignIn with the code the world reports.</summary>
-    public async Task<(TelegramUserClient Client, TelegramUser Me)> LoginAsync(string phone, FloodWaitPolicy? floodWait = null, TimeProvider? time = null)
+    public async Task<(TelegramUserClient Client, TelegramUser Me)> LoginAsync(string phone, FloodWaitPolicy? floodWait = null, TimeProvider? time = null, IReadOnlyCollection<int>? configuredDcs = null)
     {
-        var client = NewClient(floodWait: floodWait, time: time);
+        var client = NewClient(floodWait: floodWait, time: time, configuredDcs: configuredDcs);
         await client.SendCodeAsync(phone, TestContext.Current.CancellationToken);
         var signedIn = Assert.IsType<SignedIn>(await client.SignInAsync(World.LastCode(phone)!, TestContext.Current.CancellationToken));
         return (client, signedIn.User);
