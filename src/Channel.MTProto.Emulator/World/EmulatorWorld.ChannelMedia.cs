@@ -1,5 +1,3 @@
-using Channel.MTProto.Emulator.Sessions;
-
 namespace Channel.MTProto.Emulator.World;
 
 /// <summary>
@@ -16,32 +14,6 @@ public sealed partial class EmulatorWorld
         ArgumentNullException.ThrowIfNull(media);
         caption ??= string.Empty;
         CheckControlCaption(caption);
-        var sender = Resolve(from);
-        var channel = ChannelOrThrow(channelId);
-        var push = new List<ServerSession>();
-        EmulatorChannelMessage result;
-        lock (channel.Gate)
-        {
-            if (!channel.MemberIds.Contains(sender.Id))
-            {
-                throw new EmulatorWorldException(EmulatorWorldError.Invalid, "the sender is not a member of this chat.");
-            }
-
-            if (!channel.Megagroup && !channel.IsAdmin(sender.Id))
-            {
-                throw new EmulatorWorldException(EmulatorWorldError.Invalid, "only admins post in a broadcast channel.");
-            }
-
-            // Stored only once the sender may post: a refused post leaves no file behind. Takes no user's Gate.
-            var attached = MediaFromApi(sender, media);
-            var post = AddPostLocked(channel, sender.Id, caption, [], null, null);
-            post.Media = attached;
-            DeliverPostLocked(channel, post, origin: null, push);
-            result = DescribePost(channel, post);
-        }
-
-        Flush(push);
-        MarkDirty();
-        return result;
+        return PostFromControl(from, channelId, caption, media);
     }
 }

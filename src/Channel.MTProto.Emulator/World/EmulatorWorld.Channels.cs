@@ -95,6 +95,15 @@ public sealed partial class EmulatorWorld
     public EmulatorChannelMessage SendChannelMessage(string from, long channelId, string text)
     {
         CheckControlText(text);
+        return PostFromControl(from, channelId, text, media: null);
+    }
+
+    /// <summary>
+    /// A world-API post: the sender must be a member (an admin in a broadcast channel). <paramref name="media"/>'s
+    /// file is stored only once the post is allowed, so a refused post leaves nothing behind.
+    /// </summary>
+    private EmulatorChannelMessage PostFromControl(string from, long channelId, string text, NewMedia? media)
+    {
         var sender = Resolve(from);
         var channel = ChannelOrThrow(channelId);
         var push = new List<ServerSession>();
@@ -111,7 +120,10 @@ public sealed partial class EmulatorWorld
                 throw new EmulatorWorldException(EmulatorWorldError.Invalid, "only admins post in a broadcast channel.");
             }
 
+            // Takes no user's Gate (files are stored per DC).
+            var attached = media is null ? null : MediaFromApi(sender, media);
             var post = AddPostLocked(channel, sender.Id, text, [], null, null);
+            post.Media = attached;
             DeliverPostLocked(channel, post, origin: null, push);
             result = DescribePost(channel, post);
         }

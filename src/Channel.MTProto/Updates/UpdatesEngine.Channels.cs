@@ -190,21 +190,7 @@ internal sealed partial class UpdatesEngine
         await ReadHistoryAboveAsync(
             peer, sinceId, m => PtsInfo.PeerOf(m) is PeerChannel { ChannelId: var owner } && owner == channelId, messages, users, chats, cancellationToken).ConfigureAwait(false);
         Log.ChannelHistoryRecovered(_logger, channelId, sinceId, messages.Count);
-        UserBase[] allUsers = [.. users.Values];
-        ChatBase[] allChats = [.. chats.Values];
-        _peers.Apply(allUsers, allChats);
-        var ordered = messages.OrderBy(p => p.Key).Select(p => p.Value).ToList();
-        for (var i = 0; i < ordered.Count; i += HistoryBatchSize)
-        {
-            foreach (var message in ordered.Skip(i).Take(HistoryBatchSize))
-            {
-                output.Add(new UpdateNewChannelMessage { Message = message, Pts = 0, PtsCount = 0 }, allUsers, allChats);
-            }
-
-            await FlushAsync(output, UpdateBatchSource.History, cancellationToken).ConfigureAwait(false);
-        }
-
-        return ordered.Count == 0 ? sinceId : Math.Max(sinceId, messages.Keys.Max());
+        return await DeliverRecoveredAsync(messages, static m => new UpdateNewChannelMessage { Message = m, Pts = 0, PtsCount = 0 }, users, chats, sinceId, output, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>When the channel is due again: the final difference's timeout (at least a second), else the idle interval.</summary>

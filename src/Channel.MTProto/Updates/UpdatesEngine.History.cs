@@ -38,17 +38,27 @@ internal sealed partial class UpdatesEngine
         }
 
         Log.HistoryRecovered(_logger, sinceId, dialogs.Count, messages.Count);
+
+        // Ids are per account and increasing: id order is each chat's order (and the account's).
+        return await DeliverRecoveredAsync(messages, static m => new UpdateNewMessage { Message = m, Pts = 0, PtsCount = 0 }, users, chats, sinceId, output, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Queues recovered messages oldest first as History batches of <see cref="HistoryBatchSize"/>, each wrapped as
+    /// the box's new-message update; returns the highest id delivered (<paramref name="sinceId"/> when none).
+    /// </summary>
+    private async Task<int> DeliverRecoveredAsync(
+        Dictionary<int, MessageBase> messages, Func<MessageBase, UpdateBase> wrap, Dictionary<long, UserBase> users, Dictionary<long, ChatBase> chats, int sinceId, SequencerOutput output, CancellationToken cancellationToken)
+    {
         UserBase[] allUsers = [.. users.Values];
         ChatBase[] allChats = [.. chats.Values];
         _peers.Apply(allUsers, allChats);
-
-        // Ids are per account and increasing: id order is each chat's order (and the account's).
         var ordered = messages.OrderBy(p => p.Key).Select(p => p.Value).ToList();
         for (var i = 0; i < ordered.Count; i += HistoryBatchSize)
         {
             foreach (var message in ordered.Skip(i).Take(HistoryBatchSize))
             {
-                output.Add(new UpdateNewMessage { Message = message, Pts = 0, PtsCount = 0 }, allUsers, allChats);
+                output.Add(wrap(message), allUsers, allChats);
             }
 
             await FlushAsync(output, UpdateBatchSource.History, cancellationToken).ConfigureAwait(false);
