@@ -55,50 +55,22 @@ internal sealed partial class UpdatesEngine
     private async Task SeedChannelsFromDialogsAsync(SequencerOutput output, bool fromSavedState, CancellationToken cancellationToken)
     {
         var sequencer = _sequencer!;
-        foreach (int? folder in (int?[])[null, 1])
+        await ForEachDialogsPageAsync(page =>
         {
-            int offsetDate = 0, offsetId = 0;
-            InputPeerBase offsetPeer = new InputPeerEmpty();
-            for (var page = 0; page < MaxDialogPages; page++)
+            // The channels' access hashes are what following them needs; users are learnt from the updates.
+            _peers.Apply([], page.Chats);
+            foreach (var dialog in page.Dialogs.OfType<Dialog>())
             {
-                var answer = await CallAsync(
-                    new TlMessages.GetDialogs { FolderId = folder, OffsetDate = offsetDate, OffsetId = offsetId, OffsetPeer = offsetPeer, Limit = HistoryPageSize, Hash = 0 },
-                    cancellationToken).ConfigureAwait(false);
-                var (list, messages, users, chats, complete) = answer switch
+                if (dialog is { Peer: PeerChannel channel, Pts: { } pts } && sequencer.State.ChannelPts.Count < UpdateState.MaxChannels
+                    && sequencer.TryStartChannel(channel.ChannelId, pts) && fromSavedState)
                 {
-                    TlMessages.Dialogs d => (d.DialogsValue, d.Messages, d.Users, d.Chats, true),
-                    TlMessages.DialogsSlice d => (d.Dialogs, d.Messages, d.Users, d.Chats, false),
-                    _ => ((IReadOnlyList<DialogBase>)[], (IReadOnlyList<MessageBase>)[], (IReadOnlyList<UserBase>)[], (IReadOnlyList<ChatBase>)[], true),
-                };
-                // The channels' access hashes are what following them needs; users are learnt from the updates.
-                _peers.Apply([], chats);
-                foreach (var dialog in list.OfType<Dialog>())
-                {
-                    if (dialog is { Peer: PeerChannel channel, Pts: { } pts } && sequencer.State.ChannelPts.Count < UpdateState.MaxChannels
-                        && sequencer.TryStartChannel(channel.ChannelId, pts) && fromSavedState)
-                    {
-                        Log.HistoryGap(_logger, UpdateBox.Channel(channel.ChannelId).ToString(), "a channel new to the saved state");
-                        output.HistoryGaps.Add(UpdateBox.Channel(channel.ChannelId));
-                    }
+                    Log.HistoryGap(_logger, UpdateBox.Channel(channel.ChannelId).ToString(), "a channel new to the saved state");
+                    output.HistoryGaps.Add(UpdateBox.Channel(channel.ChannelId));
                 }
-
-                if (complete || list.Count < HistoryPageSize || list[^1] is not Dialog last || messages.Count == 0)
-                {
-                    break;
-                }
-
-                // Telegram pages dialogs by the last one's top message: its date, id and peer.
-                var top = messages.FirstOrDefault(m => UpdateSequencer.MessageId(m) == last.TopMessage && PtsInfo.PeerOf(m) is { } p && SamePeer(p, last.Peer));
-                offsetDate = top switch
-                {
-                    Message m => m.Date,
-                    MessageService m => m.Date,
-                    _ => 0,
-                };
-                offsetId = last.TopMessage;
-                offsetPeer = InputPeerOf(last.Peer, users.DistinctBy(KeyOfUser).ToDictionary(KeyOfUser), chats.DistinctBy(KeyOfChat).ToDictionary(KeyOfChat)) ?? new InputPeerEmpty();
             }
-        }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Adds the channels whose poll is due (or every followed channel, when <paramref name="all"/>) to the fetch list.</summary>

@@ -74,6 +74,44 @@ internal sealed partial class UpdatesEngine
     private async Task<List<InputPeerBase>> FindDialogsAboveAsync(int sinceId, Dictionary<long, UserBase> users, Dictionary<long, ChatBase> chats, CancellationToken cancellationToken)
     {
         var found = new Dictionary<(Type, long), InputPeerBase>();
+        await ForEachDialogsPageAsync(page =>
+        {
+            Remember(page.Users, page.Chats, users, chats);
+            var reachedOlder = false;
+            foreach (var dialog in page.Dialogs.OfType<Dialog>())
+            {
+                if (dialog.Peer is PeerChannel)
+                {
+                    continue; // channels have their own pts and ids: getChannelDifference covers them
+                }
+
+                if (dialog.TopMessage > sinceId)
+                {
+                    if (InputPeerOf(dialog.Peer, users, chats) is { } input)
+                    {
+                        found.TryAdd((dialog.Peer.GetType(), PeerKey(dialog.Peer)), input);
+                    }
+                }
+                else if (!dialog.Pinned)
+                {
+                    reachedOlder = true;
+                }
+            }
+
+            return !reachedOlder;
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. found.Values];
+    }
+
+    /// <summary>One page of messages.getDialogs.</summary>
+    private sealed record DialogsPage(IReadOnlyList<DialogBase> Dialogs, IReadOnlyList<MessageBase> Messages, IReadOnlyList<UserBase> Users, IReadOnlyList<ChatBase> Chats);
+
+    /// <summary>
+    /// Pages messages.getDialogs, the main list then the archive (folder 1), handing each page to
+    /// <paramref name="handle"/>; it returns false to stop paging that folder.
+    /// </summary>
+    private async Task ForEachDialogsPageAsync(Func<DialogsPage, bool> handle, CancellationToken cancellationToken)
+    {
         foreach (int? folder in (int?[])[null, 1])
         {
             int offsetDate = 0, offsetId = 0;
@@ -83,46 +121,29 @@ internal sealed partial class UpdatesEngine
                 var answer = await CallAsync(
                     new TlMessages.GetDialogs { FolderId = folder, OffsetDate = offsetDate, OffsetId = offsetId, OffsetPeer = offsetPeer, Limit = HistoryPageSize, Hash = 0 },
                     cancellationToken).ConfigureAwait(false);
-                var (list, pageMessages, pageUsers, pageChats, complete) = answer switch
+                var (list, messages, users, chats, complete) = answer switch
                 {
                     TlMessages.Dialogs d => (d.DialogsValue, d.Messages, d.Users, d.Chats, true),
                     TlMessages.DialogsSlice d => (d.Dialogs, d.Messages, d.Users, d.Chats, false),
                     _ => ((IReadOnlyList<DialogBase>)[], (IReadOnlyList<MessageBase>)[], (IReadOnlyList<UserBase>)[], (IReadOnlyList<ChatBase>)[], true),
                 };
-                Remember(pageUsers, pageChats, users, chats);
-                var reachedOlder = false;
-                foreach (var dialog in list.OfType<Dialog>())
-                {
-                    if (dialog.Peer is PeerChannel)
-                    {
-                        continue; // channels have their own pts and ids: getChannelDifference covers them
-                    }
-
-                    if (dialog.TopMessage > sinceId)
-                    {
-                        if (InputPeerOf(dialog.Peer, users, chats) is { } input)
-                        {
-                            found.TryAdd((dialog.Peer.GetType(), PeerKey(dialog.Peer)), input);
-                        }
-                    }
-                    else if (!dialog.Pinned)
-                    {
-                        reachedOlder = true;
-                    }
-                }
-
-                if (complete || reachedOlder || list.Count < HistoryPageSize || list[^1] is not Dialog last)
+                if (!handle(new DialogsPage(list, messages, users, chats)) || complete || list.Count < HistoryPageSize || list[^1] is not Dialog last || messages.Count == 0)
                 {
                     break;
                 }
 
+                // Telegram pages dialogs by the last one's top message: its date, id and peer.
+                var top = messages.FirstOrDefault(m => UpdateSequencer.MessageId(m) == last.TopMessage && PtsInfo.PeerOf(m) is { } p && SamePeer(p, last.Peer));
+                offsetDate = top switch
+                {
+                    Message m => m.Date,
+                    MessageService m => m.Date,
+                    _ => 0,
+                };
                 offsetId = last.TopMessage;
-                offsetPeer = InputPeerOf(last.Peer, users, chats) ?? new InputPeerEmpty();
-                offsetDate = pageMessages.OfType<Message>().FirstOrDefault(m => m.Id == last.TopMessage && SamePeer(m.PeerId, last.Peer))?.Date ?? 0;
+                offsetPeer = InputPeerOf(last.Peer, users.DistinctBy(KeyOfUser).ToDictionary(KeyOfUser), chats.DistinctBy(KeyOfChat).ToDictionary(KeyOfChat)) ?? new InputPeerEmpty();
             }
         }
-
-        return [.. found.Values];
     }
 
     /// <summary>
