@@ -68,11 +68,15 @@ internal sealed partial class MTProtoConnection
         _state.SetCurrentSalt(_dcId, salt, _messageIds.ServerNow);
     }
 
-    /// <summary>A new session id with seqno from zero; the next API call carries initConnection again.</summary>
+    /// <summary>
+    /// A new session id with seqno from zero; the next API call carries initConnection again. msg_ids are unique per
+    /// session only, so the ids remembered from the old one are forgotten: the server may use them again.
+    /// </summary>
     private void StartNewSession()
     {
         Volatile.Write(ref _sessionId, RandomInt64());
         _seqNo.Reset();
+        _received.Clear();
         _needsInitConnection = true;
     }
 
