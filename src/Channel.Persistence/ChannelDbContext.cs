@@ -29,6 +29,8 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
 {
     private readonly List<CommittedAccountChange> _pendingChanges = [];
     private bool _pendingOutboxRows;
+    private bool _holdsWriteGate;
+    private WriteGateHold _commandHold;
 
     public DbSet<TelegramAccount> Accounts => Set<TelegramAccount>();
 
@@ -71,8 +73,55 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
     /// <summary>True when the save failed on a unique index (for accounts: the tenant already has this phone).</summary>
     public abstract bool IsUniqueConstraintViolation(DbUpdateException exception);
 
+    /// <summary>True while this context holds the <see cref="SqliteWriteGate"/> (in a transaction or a save).</summary>
+    internal bool HoldsWriteGate => _holdsWriteGate;
+
+    /// <summary>The provider's in-process write queue; only SQLite has one.</summary>
+    private protected virtual SqliteWriteGate? WriteGate => null;
+
+    /// <summary>Enters the write gate unless this context already holds it (or the provider has none); dispose to leave.</summary>
+    internal async ValueTask<WriteGateHold> HoldWriteGateAsync(CancellationToken cancellationToken)
+    {
+        if (WriteGate is not { } gate || _holdsWriteGate)
+        {
+            return default;
+        }
+
+        await gate.EnterAsync(cancellationToken);
+        _holdsWriteGate = true;
+        return new WriteGateHold(this);
+    }
+
+    private WriteGateHold HoldWriteGate()
+    {
+        if (WriteGate is not { } gate || _holdsWriteGate)
+        {
+            return default;
+        }
+
+        gate.Enter();
+        _holdsWriteGate = true;
+        return new WriteGateHold(this);
+    }
+
+    /// <summary>For a statement that writes outside a transaction (<see cref="SqliteWriteGateInterceptor"/>).</summary>
+    internal async ValueTask HoldWriteGateForCommandAsync(CancellationToken cancellationToken) =>
+        _commandHold = await HoldWriteGateAsync(cancellationToken);
+
+    /// <inheritdoc cref="HoldWriteGateForCommandAsync"/>
+    internal void HoldWriteGateForCommand() => _commandHold = HoldWriteGate();
+
+    /// <summary>Leaves the gate if the statement that just ended entered it (one that failed waiting never did).</summary>
+    internal void ReleaseCommandWriteGate()
+    {
+        var hold = _commandHold;
+        _commandHold = default;
+        hold.Dispose();
+    }
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        using var hold = await HoldWriteGateAsync(cancellationToken);
         StampConcurrencyTokens();
         var staged = StageAccountEvents();
         int written;
@@ -92,6 +141,7 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        using var hold = HoldWriteGate();
         StampConcurrencyTokens();
         var staged = StageAccountEvents();
         int written;
@@ -120,6 +170,16 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
         var outboxRows = _pendingOutboxRows;
         DiscardPendingNotifications();
         notifications?.Committed(changes, outboxRows);
+    }
+
+    /// <summary>Outbox rows were written without the change tracker (<see cref="OutboxWriter.InsertAsync"/>): wake the dispatcher after the commit.</summary>
+    internal void OutboxRowsWritten()
+    {
+        _pendingOutboxRows = true;
+        if (Database.CurrentTransaction is null)
+        {
+            OnTransactionCommitted();
+        }
     }
 
     internal void DiscardPendingNotifications()
@@ -210,6 +270,19 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
         if (Database.CurrentTransaction is null)
         {
             OnTransactionCommitted();
+        }
+    }
+
+    /// <summary>Leaves the write gate on dispose; the default value holds nothing.</summary>
+    internal readonly struct WriteGateHold(ChannelDbContext? owner) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (owner is not null)
+            {
+                owner._holdsWriteGate = false;
+                owner.WriteGate!.Exit();
+            }
         }
     }
 

@@ -48,6 +48,8 @@ public static class ChannelDbContextTransactions
                     state.db.ChangeTracker.Clear();
                 }
 
+                // SQLite: queue for the single write lock here rather than sleep on SQLITE_BUSY (SqliteWriteGate).
+                using var hold = await state.db.HoldWriteGateAsync(ct);
                 await using var transaction = await state.db.Database.BeginTransactionAsync(ct);
                 var result = await state.work(ct);
                 await transaction.CommitAsync(ct);

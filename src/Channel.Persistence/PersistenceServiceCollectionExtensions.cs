@@ -36,8 +36,10 @@ public static class PersistenceServiceCollectionExtensions
         switch (settings.Provider)
         {
             case DatabaseProvider.Sqlite:
+                // One write queue per database (SqliteWriteGate); the context takes it from the container.
+                services.AddSingleton<SqliteWriteGate>();
                 services.AddDbContext<ChannelDbContext, SqliteChannelDbContext>(options =>
-                    options.UseSqlite(settings.ConnectionString).AddInterceptors(SqliteConnectionPragmas.Instance));
+                    options.UseSqlite(settings.ConnectionString).AddInterceptors(SqliteConnectionPragmas.Instance, SqliteWriteGateInterceptor.Instance));
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContext<ChannelDbContext, SqlServerChannelDbContext>(options =>

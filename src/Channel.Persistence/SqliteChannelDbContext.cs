@@ -6,12 +6,15 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Channel.Persistence;
 
 /// <summary>The embedded default: a SQLite file under the data directory. Migrations in Migrations/Sqlite.</summary>
-public sealed class SqliteChannelDbContext(DbContextOptions<SqliteChannelDbContext> options, ChannelSaveNotifications? notifications = null)
+public sealed class SqliteChannelDbContext(
+    DbContextOptions<SqliteChannelDbContext> options, ChannelSaveNotifications? notifications = null, SqliteWriteGate? writeGate = null)
     : ChannelDbContext(options, notifications)
 {
     private const int SqliteConstraint = 19;
     private const int SqliteConstraintUnique = 2067;
     private const int SqliteConstraintPrimaryKey = 1555;
+
+    private protected override SqliteWriteGate? WriteGate => writeGate;
 
     public override bool IsUniqueConstraintViolation(DbUpdateException exception) =>
         exception?.InnerException is SqliteException

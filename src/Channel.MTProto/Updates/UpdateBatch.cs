@@ -76,4 +76,27 @@ public sealed class UpdateBatch
 
     /// <summary>1 on first delivery; more when an earlier attempt threw.</summary>
     public int Attempt { get; internal set; }
+
+    /// <summary>
+    /// Consecutive batches of one source as one: their contents in order and the last one's state (what handling
+    /// all of them would have made durable). Users and chats keep their order, so a later copy of a peer wins.
+    /// </summary>
+    internal static UpdateBatch Merge(IReadOnlyList<UpdateBatch> batches)
+    {
+        if (batches.Count == 1)
+        {
+            return batches[0];
+        }
+
+        var last = batches[^1];
+        return new UpdateBatch(
+            last.Number,
+            batches[0].Source,
+            [.. batches.SelectMany(b => b.Events)],
+            [.. batches.SelectMany(b => b.Updates)],
+            [.. batches.SelectMany(b => b.Users)],
+            [.. batches.SelectMany(b => b.Chats)],
+            [.. batches.SelectMany(b => b.HistoryGaps)],
+            last.State);
+    }
 }

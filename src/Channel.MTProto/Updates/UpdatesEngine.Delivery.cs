@@ -2,15 +2,46 @@ namespace Channel.MTProto.UpdateHandling;
 
 /// <summary>
 /// The deliverer: one batch at a time to the host; again with backoff while it throws; parked after
-/// <see cref="UpdatesEngineOptions.MaxHandlerAttempts"/> failures; only then the next batch.
+/// <see cref="UpdatesEngineOptions.MaxHandlerAttempts"/> failures; only then the next batch. Batches that queued up
+/// while the host was busy go to it as one (same source, up to <see cref="MaxUpdatesPerDelivery"/> updates): under
+/// load the host then makes one transaction of many updates instead of one per update.
 /// </summary>
 internal sealed partial class UpdatesEngine
 {
+    /// <summary>Updates handed to the host at once when queued batches are merged.</summary>
+    internal const int MaxUpdatesPerDelivery = 500;
+
     private async Task DeliverLoopAsync(CancellationToken cancellationToken)
     {
-        await foreach (var batch in _batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        var reader = _batches.Reader;
+        var parts = new List<UpdateBatch>();
+        UpdateBatch? held = null;
+        while (held is not null || await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (held is null && !reader.TryRead(out held))
+            {
+                continue;
+            }
+
+            parts.Clear();
+            parts.Add(held);
+            var first = held;
+            held = null;
+            var updates = first.Updates.Count;
+            while (updates < MaxUpdatesPerDelivery && reader.TryRead(out var next))
+            {
+                if (next.Source != first.Source)
+                {
+                    held = next;
+                    break;
+                }
+
+                parts.Add(next);
+                updates += next.Updates.Count;
+            }
+
             // State-only batches go to the host too: it is the one that persists the state.
+            var batch = UpdateBatch.Merge(parts);
             await DeliverAsync(batch, cancellationToken).ConfigureAwait(false);
             CommittedState = batch.State;
         }

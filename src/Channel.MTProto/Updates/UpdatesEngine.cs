@@ -109,6 +109,9 @@ internal sealed partial class UpdatesEngine : IAsyncDisposable
     /// <summary>The state of the last batch the host handled (or parked); the saved state until then. Kept in memory only.</summary>
     public UpdateState? CommittedState { get; private set; }
 
+    /// <summary>The state of the last batch queued for the host (for tests: everything received has been sequenced).</summary>
+    internal UpdateState? QueuedState => Volatile.Read(ref _lastQueuedState);
+
     /// <summary>Completes when the engine stops: faulted if it stopped on an error (e.g. the client became terminal).</summary>
     public Task Completion => _loops;
 

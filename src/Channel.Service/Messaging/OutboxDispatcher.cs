@@ -40,6 +40,9 @@ internal sealed partial class OutboxDispatcher(
     public const string LeaseName = "outbox-dispatcher";
 
     private bool _leader;
+    private DateTimeOffset _renewLeaseAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _scanBacklogAt = DateTimeOffset.MinValue;
+    private bool _backlogStale;
 
     private enum BatchResult
     {
@@ -80,7 +83,7 @@ internal sealed partial class OutboxDispatcher(
 
                 if (result != BatchResult.Full)
                 {
-                    await signal.WaitAsync(settings.PollInterval, stoppingToken);
+                    await signal.WaitAsync(_backlogStale ? settings.BacklogScanInterval : settings.PollInterval, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -136,29 +139,14 @@ internal sealed partial class OutboxDispatcher(
     private async Task<BatchResult> DispatchBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var now = time.GetUtcNow();
-        var leader = await scope.ServiceProvider.GetRequiredService<AccountLeaseStore>()
-            .TryHoldServiceLeaseAsync(LeaseName, replica.InstanceId, now, now + leaseOptions.Value.Duration, cancellationToken);
-        if (leader != _leader)
-        {
-            _leader = leader;
-            LogLeadership(logger, replica.InstanceId, leader);
-        }
-
-        if (!leader)
+        if (!await HoldLeaseAsync(scope.ServiceProvider, cancellationToken))
         {
             return BatchResult.Idle;
         }
 
         var store = scope.ServiceProvider.GetRequiredService<OutboxStore>();
-        var backlog = await store.GetBacklogAsync(cancellationToken);
-        status.Scanned(backlog.Count, backlog.OldestCreatedAt);
-        if (backlog.Count == 0)
-        {
-            return BatchResult.Idle;
-        }
-
         var rows = await store.GetUnsentAsync(settings.BatchSize, time.GetUtcNow(), cancellationToken);
+        await ScanBacklogAsync(store, rows.Count, settings, cancellationToken);
         if (rows.Count == 0)
         {
             return BatchResult.Idle;
@@ -212,6 +200,53 @@ internal sealed partial class OutboxDispatcher(
         }
 
         return rows.Count >= settings.BatchSize ? BatchResult.Full : BatchResult.Drained;
+    }
+
+    /// <summary>
+    /// Takes or renews the dispatcher lease, but writes only every <c>Leases:RenewInterval</c> while it is held: a
+    /// statement per batch was a database write per handful of messages. The lease lasts <c>Leases:Duration</c>, well
+    /// past the next renewal, so no other replica can take it meanwhile.
+    /// </summary>
+    private async Task<bool> HoldLeaseAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_leader && now < _renewLeaseAt)
+        {
+            return true;
+        }
+
+        var leases = leaseOptions.Value;
+        var leader = await services.GetRequiredService<AccountLeaseStore>()
+            .TryHoldServiceLeaseAsync(LeaseName, replica.InstanceId, now, now + leases.Duration, cancellationToken);
+        _renewLeaseAt = leader ? now + leases.RenewInterval : DateTimeOffset.MinValue;
+        if (leader != _leader)
+        {
+            _leader = leader;
+            LogLeadership(logger, replica.InstanceId, leader);
+        }
+
+        return leader;
+    }
+
+    /// <summary>
+    /// Refreshes the backlog figures (health, metrics): at once when nothing is left to read, otherwise at most every
+    /// <see cref="OutboxOptions.BacklogScanInterval"/>. The count reads every unsent row; under a backlog of thousands,
+    /// counting before every batch cost more than publishing it. A skipped count makes the dispatcher look again within
+    /// that interval once it is idle, so the figures settle soon after a drain.
+    /// </summary>
+    private async Task ScanBacklogAsync(OutboxStore store, int rowsRead, OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (rowsRead > 0 && now < _scanBacklogAt)
+        {
+            _backlogStale = true;
+            return;
+        }
+
+        var backlog = await store.GetBacklogAsync(cancellationToken);
+        status.Scanned(backlog.Count, backlog.OldestCreatedAt);
+        _scanBacklogAt = now + settings.BacklogScanInterval;
+        _backlogStale = false;
     }
 
     /// <summary>Publishes one account's rows in Id order, each after the previous one's confirm; stops at the first failure.</summary>

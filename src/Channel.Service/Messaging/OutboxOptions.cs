@@ -15,6 +15,7 @@ internal sealed class OutboxOptions
     public const string RetryMaxDelayKey = "Outbox:RetryMaxDelay";
     public const string PublishTimeoutKey = "Outbox:PublishTimeout";
     public const string PollIntervalKey = "Outbox:PollInterval";
+    public const string BacklogScanIntervalKey = "Outbox:BacklogScanInterval";
     public const int MaxBatchSize = 1000;
 
     /// <summary>Rows read and published together (concurrently, in Id order).</summary>
@@ -36,6 +37,9 @@ internal sealed class OutboxOptions
     /// <summary>Safety-net scan when nothing signals new rows (rows written by another process, a missed signal).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How stale the backlog figures (health, metrics) may be while the dispatcher is busy publishing.</summary>
+    public TimeSpan BacklogScanInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     public static OutboxOptions Load(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -49,6 +53,7 @@ internal sealed class OutboxOptions
             RetryMaxDelay = ReadDuration(configuration, RetryMaxDelayKey, defaults.RetryMaxDelay, TimeSpan.FromHours(1)),
             PublishTimeout = ReadDuration(configuration, PublishTimeoutKey, defaults.PublishTimeout, TimeSpan.FromMinutes(10)),
             PollInterval = ReadDuration(configuration, PollIntervalKey, defaults.PollInterval, TimeSpan.FromHours(1)),
+            BacklogScanInterval = ReadDuration(configuration, BacklogScanIntervalKey, defaults.BacklogScanInterval, TimeSpan.FromHours(1)),
         };
         if (Validate(options) is { } problem)
         {
@@ -71,6 +76,7 @@ internal sealed class OutboxOptions
                  {
                      (RetentionKey, options.Retention), (PruneIntervalKey, options.PruneInterval), (RetryMinDelayKey, options.RetryMinDelay),
                      (RetryMaxDelayKey, options.RetryMaxDelay), (PublishTimeoutKey, options.PublishTimeout), (PollIntervalKey, options.PollInterval),
+                     (BacklogScanIntervalKey, options.BacklogScanInterval),
                  })
         {
             if (value <= TimeSpan.Zero)

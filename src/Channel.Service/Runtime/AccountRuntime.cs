@@ -28,6 +28,7 @@ namespace Channel.Service.Runtime;
 internal sealed partial class AccountRuntime : BackgroundService, IAccountRuntime, IAccountStatusListener
 {
     private readonly IServiceScopeFactory _scopes;
+    private readonly InboundStoreWriter _writer;
     private readonly IAccountConnectionFactory _connections;
     private readonly RuntimeOptions _options;
     private readonly LeaseOptions _leaseOptions;
@@ -46,7 +47,7 @@ internal sealed partial class AccountRuntime : BackgroundService, IAccountRuntim
     private readonly TaskCompletionSource _firstReconcile = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public AccountRuntime(
-        IServiceScopeFactory scopes, IAccountConnectionFactory connections, IOptions<RuntimeOptions> options, IOptions<LeaseOptions> leaseOptions,
+        IServiceScopeFactory scopes, InboundStoreWriter writer, IAccountConnectionFactory connections, IOptions<RuntimeOptions> options, IOptions<LeaseOptions> leaseOptions,
         ReplicaIdentity replica, TelegramSettings telegram, TimeProvider time, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -56,6 +57,7 @@ internal sealed partial class AccountRuntime : BackgroundService, IAccountRuntim
         _instanceId = replica.InstanceId;
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _scopes = scopes;
+        _writer = writer;
         _connections = connections;
         _options = options.Value;
         _telegram = telegram;
@@ -505,7 +507,7 @@ internal sealed partial class AccountRuntime : BackgroundService, IAccountRuntim
     private void StartWorker(TelegramAccountId id, Lease lease)
     {
         var worker = new AccountWorker(
-            id, lease, _scopes, _connections, _options, _telegram.SessionCheckInterval, _startGate, _time, _loggerFactory.CreateLogger<AccountWorker>());
+            id, lease, _scopes, _writer, _connections, _options, _telegram.SessionCheckInterval, _startGate, _time, _loggerFactory.CreateLogger<AccountWorker>());
         _workers[id] = worker;
         worker.Start();
 

@@ -28,6 +28,7 @@ internal sealed partial class AccountWorker : IAsyncDisposable
     private readonly Lease _lease;
     private readonly TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IServiceScopeFactory _scopes;
+    private readonly InboundStoreWriter _writer;
     private readonly IAccountConnectionFactory _connections;
     private readonly RuntimeOptions _options;
     private readonly TimeSpan _checkInterval;
@@ -45,12 +46,13 @@ internal sealed partial class AccountWorker : IAsyncDisposable
     private Task _run = Task.CompletedTask;
 
     public AccountWorker(
-        TelegramAccountId id, Lease lease, IServiceScopeFactory scopes, IAccountConnectionFactory connections, RuntimeOptions options, TimeSpan checkInterval,
-        SemaphoreSlim startGate, TimeProvider time, ILogger logger)
+        TelegramAccountId id, Lease lease, IServiceScopeFactory scopes, InboundStoreWriter writer, IAccountConnectionFactory connections, RuntimeOptions options,
+        TimeSpan checkInterval, SemaphoreSlim startGate, TimeProvider time, ILogger logger)
     {
         _id = id;
         _lease = lease;
         _scopes = scopes;
+        _writer = writer;
         _connections = connections;
         _options = options;
         _checkInterval = checkInterval;
@@ -220,7 +222,7 @@ internal sealed partial class AccountWorker : IAsyncDisposable
             }
 
             var translator = new InboundEventTranslator(_id, restored.HelpdeskAccountId, peer => (connection as AccountConnection)?.FindPeer(peer), _time);
-            var handler = new InboundBatchHandler(_id, _lease, OnLeaseLost, translator, TakeChangedPeers, () => Volatile.Write(ref _peersDirty, 1), _scopes, _time, _logger);
+            var handler = new InboundBatchHandler(_id, _lease, OnLeaseLost, translator, TakeChangedPeers, () => Volatile.Write(ref _peersDirty, 1), _writer, _time, _logger);
             connection.SessionChanged += OnSessionChanged;
             connection.PeersChanged += OnPeersChanged;
             connection.StatusChanged += OnConnectionStatusChanged;

@@ -12,12 +12,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Channel.Service.Runtime;
 
 /// <summary>
-/// Stores one account's batches: the events derived from a batch go to the outbox and the account's advanced update
-/// state to AccountUpdateStates <em>in one transaction</em>; only after the commit does the updates engine treat the
-/// batch as handled. A crash before the commit leaves neither, and the same updates come again from getDifference;
-/// a fact already in the outbox (same EventId) is not added twice, and takes no new Sequence. Every transaction is
-/// fenced by the account's lease first (<see cref="AccountLeaseStore.FenceAsync"/>): a replica that lost the lease
-/// writes nothing, and is told through <c>leaseLost</c> so that its worker stops.
+/// One account's side of the updates engine: translates each batch into events and hands them, with the account's
+/// advanced update state, to <see cref="InboundStoreWriter"/>, which stores both <em>in one transaction</em>; only
+/// after the commit does the updates engine treat the batch as handled. A crash before the commit leaves neither, and
+/// the same updates come again from getDifference. Every write is fenced by the account's lease: a replica that lost
+/// the lease writes nothing, and is told through <c>leaseLost</c> so that its worker stops.
 /// </summary>
 internal sealed partial class InboundBatchHandler(
     TelegramAccountId accountId,
@@ -26,7 +25,7 @@ internal sealed partial class InboundBatchHandler(
     InboundEventTranslator translator,
     Func<byte[]?> takeChangedPeers,
     Action peersNotStored,
-    IServiceScopeFactory scopes,
+    InboundStoreWriter writer,
     TimeProvider time,
     ILogger logger) : IUpdateBatchHandler
 {
@@ -113,108 +112,8 @@ internal sealed partial class InboundBatchHandler(
 
     private async Task StoreAsync(UpdateBatch batch, List<PendingEvent> pending, byte[]? peers, ParkedUpdateBatch? parked, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
-        var outbox = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
-        var protectedPeers = peers is null ? null : scope.ServiceProvider.GetRequiredService<AccountSecretStore>().ProtectPeerCache(accountId, peers);
-        var leases = scope.ServiceProvider.GetRequiredService<AccountLeaseStore>();
-        var now = time.GetUtcNow();
-        using var activity = ChannelTelemetry.Source.StartActivity("inbound.store");
-        activity?.SetTag("channel.account_id", accountId.ToString());
-        List<PendingEvent> newEvents = [];
-        await db.InTransactionAsync(async ct =>
-        {
-            db.ChangeTracker.Clear();
-            newEvents = [];
-            await leases.FenceAsync(lease, time.GetUtcNow(), ct);
-            var state = await db.AccountUpdateStates.SingleOrDefaultAsync(s => s.AccountId == accountId, ct);
-            if (state is null)
-            {
-                state = new AccountUpdateState { AccountId = accountId, State = [], UpdatedAt = now };
-                db.AccountUpdateStates.Add(state);
-            }
-
-            if (pending.Count > 0)
-            {
-                var ids = pending.Select(p => p.EventId).ToList();
-                var stored = (await db.OutboxMessages.Where(m => ids.Contains(m.MessageId)).Select(m => m.MessageId).ToListAsync(ct)).ToHashSet();
-                stored.UnionWith(await OwnRepliesAsync(db, pending, ct));
-                var added = new HashSet<Guid>();
-                foreach (var evt in pending)
-                {
-                    // A replayed fact keeps the id (and the Sequence) it was first published with.
-                    if (stored.Contains(evt.EventId) || !added.Add(evt.EventId))
-                    {
-                        continue;
-                    }
-
-                    state.LastSequence++;
-                    evt.AddTo(outbox, db, accountId, state.LastSequence);
-                    newEvents.Add(evt);
-                }
-            }
-
-            var next = batch.State;
-            state.State = next.Serialize();
-            state.Pts = next.Pts;
-            state.Qts = next.Qts;
-            state.Date = next.Date;
-            state.Seq = next.Seq;
-            state.UpdatedAt = now;
-
-            if (protectedPeers is not null)
-            {
-                var cache = await db.AccountPeerCaches.SingleOrDefaultAsync(p => p.AccountId == accountId, ct);
-                if (cache is null)
-                {
-                    db.AccountPeerCaches.Add(new AccountPeerCache { AccountId = accountId, Data = protectedPeers, UpdatedAt = now });
-                }
-                else
-                {
-                    cache.Data = protectedPeers;
-                    cache.UpdatedAt = now;
-                }
-            }
-
-            if (parked is not null)
-            {
-                db.ParkedUpdateBatches.Add(parked);
-            }
-
-            await db.SaveChangesAsync(ct);
-        }, cancellationToken);
-        LastStoredAt = now;
-        var metrics = scope.ServiceProvider.GetRequiredService<ChannelMetrics>();
-        foreach (var group in newEvents.GroupBy(e => e.EventType))
-        {
-            metrics.InboundStored(group.Key, group.Count());
-        }
-    }
-
-    /// <summary>
-    /// The outgoing messages of the batch that are our own replies (OutboundMessages): by chat and message id once
-    /// sent, or — still Pending, when Telegram replays a message whose answer a crash lost — by chat and text hash.
-    /// They are reported as OutboundMessageSent, so they are skipped here.
-    /// </summary>
-    private async Task<IEnumerable<Guid>> OwnRepliesAsync(ChannelDbContext db, List<PendingEvent> pending, CancellationToken cancellationToken)
-    {
-        var outgoing = pending.Where(p => p.Outgoing is not null).ToList();
-        if (outgoing.Count == 0)
-        {
-            return [];
-        }
-
-        var chats = outgoing.Select(p => p.Outgoing!.ChatId).Distinct().ToList();
-        var messageIds = outgoing.Select(p => p.Outgoing!.MessageId).Distinct().ToList();
-        var rows = await db.OutboundMessages.AsNoTracking()
-            .Where(m => m.AccountId == accountId && m.ChatId != null && chats.Contains(m.ChatId.Value)
-                && (m.State == Persistence.Outbound.OutboundMessageState.Pending || (m.TelegramMessageId != null && messageIds.Contains(m.TelegramMessageId.Value))))
-            .Select(m => new { m.ChatId, m.TelegramMessageId, m.State, m.TextHash })
-            .ToListAsync(cancellationToken);
-        return outgoing
-            .Where(p => rows.Any(r => r.ChatId == p.Outgoing!.ChatId
-                && (r.TelegramMessageId == p.Outgoing.MessageId || (r.State == Persistence.Outbound.OutboundMessageState.Pending && r.TextHash == p.Outgoing.TextHash))))
-            .Select(p => p.EventId);
+        await writer.StoreAsync(new InboundStoreRequest(accountId, lease, batch.State, pending, peers, parked, cancellationToken));
+        LastStoredAt = time.GetUtcNow();
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];

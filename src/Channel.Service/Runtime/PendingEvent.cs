@@ -1,5 +1,4 @@
 using Channel.Domain.Accounts;
-using Channel.Persistence;
 using Channel.Persistence.Outbox;
 
 namespace Channel.Service.Runtime;
@@ -7,13 +6,13 @@ namespace Channel.Service.Runtime;
 /// <summary>One event derived from a batch, waiting for its place in the account's sequence.</summary>
 internal sealed class PendingEvent
 {
-    private readonly Action<OutboxWriter, ChannelDbContext, TelegramAccountId, long> _add;
+    private readonly Func<OutboxWriter, TelegramAccountId, long, OutboxMessage> _row;
 
-    private PendingEvent(Guid eventId, string eventType, Action<OutboxWriter, ChannelDbContext, TelegramAccountId, long> add)
+    private PendingEvent(Guid eventId, string eventType, Func<OutboxWriter, TelegramAccountId, long, OutboxMessage> row)
     {
         EventId = eventId;
         EventType = eventType;
-        _add = add;
+        _row = row;
     }
 
     /// <summary>The contract's name, for metrics.</summary>
@@ -37,10 +36,10 @@ internal sealed class PendingEvent
     /// <summary><paramref name="build"/> makes the contract once its <c>Sequence</c> is known.</summary>
     public static PendingEvent Of<T>(Guid eventId, Func<long, T> build)
         where T : class =>
-        new(eventId, typeof(T).Name, (outbox, db, account, sequence) => outbox.Add(db, eventId, account, build(sequence)));
+        new(eventId, typeof(T).Name, (outbox, account, sequence) => outbox.Create(eventId, account, build(sequence)));
 
-    /// <summary>Stages the contract in the outbox with <paramref name="sequence"/>, in the caller's transaction.</summary>
-    public void AddTo(OutboxWriter outbox, ChannelDbContext db, TelegramAccountId accountId, long sequence) => _add(outbox, db, accountId, sequence);
+    /// <summary>The contract's outbox row with <paramref name="sequence"/>, for <see cref="OutboxWriter.InsertAsync"/>.</summary>
+    public OutboxMessage ToRow(OutboxWriter outbox, TelegramAccountId accountId, long sequence) => _row(outbox, accountId, sequence);
 }
 
 /// <summary>An outgoing message as the runtime saw it: chat, id and the SHA-256 of its text.</summary>

@@ -8,7 +8,8 @@ internal static class RuntimeServiceCollectionExtensions
 {
     /// <summary>
     /// The account runtime (<c>Runtime:*</c>, validated at start-up): the supervisor as a hosted service and as a
-    /// status listener of the outbox, the restorer, and the factory of live connections.
+    /// status listener of the outbox, the restorer, the factory of live connections, and the writer that stores
+    /// every account's batches.
     /// </summary>
     public static IServiceCollection AddChannelRuntime(this IServiceCollection services, IConfiguration configuration)
     {
@@ -17,6 +18,7 @@ internal static class RuntimeServiceCollectionExtensions
         services.AddChannelReplicas(configuration);
         services.AddSingleton<IAccountConnectionFactory, AccountConnectionFactory>();
         services.AddScoped<AccountRestorer>();
+        services.AddSingleton<InboundStoreWriter>();
         services.AddSingleton<AccountRuntime>();
         services.AddSingleton<IAccountRuntime>(provider => provider.GetRequiredService<AccountRuntime>());
         services.AddSingleton<IAccountStatusListener>(provider => provider.GetRequiredService<AccountRuntime>());

@@ -35,8 +35,22 @@ internal sealed class BatchRecorder : IUpdateBatchHandler
 
     public IReadOnlyList<UpdateBatch> Batches { get { lock (_lock) { return [.. _batches]; } } }
 
-    public ValueTask HandleAsync(UpdateBatch batch, CancellationToken cancellationToken)
+    /// <summary>While set and not completed, a batch with events waits for it before it is recorded (a busy host).</summary>
+    public Task? Busy { get; set; }
+
+    /// <summary>Batches with events that began waiting on <see cref="Busy"/>.</summary>
+    public int BusyWaits => Volatile.Read(ref _busyWaits);
+
+    private int _busyWaits;
+
+    public async ValueTask HandleAsync(UpdateBatch batch, CancellationToken cancellationToken)
     {
+        if (Busy is { } busy && batch.Events.Count > 0)
+        {
+            Interlocked.Increment(ref _busyWaits);
+            await busy.WaitAsync(cancellationToken);
+        }
+
         lock (_lock)
         {
             if (FailuresLeft > 0 && batch.Events.Count > 0)
@@ -50,8 +64,6 @@ internal sealed class BatchRecorder : IUpdateBatchHandler
             _messages.AddRange(batch.Events.OfType<NewMessage>().Select(e => e.Message));
             SavedState = batch.State;
         }
-
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask ParkAsync(UpdateBatch batch, Exception lastError, CancellationToken cancellationToken)

@@ -147,7 +147,9 @@ public sealed class UpdatesEngineRecoveryTests
         Assert.Equal(["seen", .. missed, "live"], _handler.Texts);
         var history = _handler.Batches.Where(b => b.Source == UpdateBatchSource.History && b.Events.Count > 0).ToList();
         Assert.NotEmpty(history);
-        Assert.All(history, b => Assert.Equal(before.Pts, b.State.Pts));
+        // The recovery's batches keep the old state until its last one; batches that queued up while the handler was
+        // busy are delivered as one, so the last delivered history batch may already carry the new state.
+        Assert.All(history.SkipLast(1), b => Assert.Equal(before.Pts, b.State.Pts));
         Assert.Empty(_handler.Batches.SelectMany(b => b.HistoryGaps));
         Assert.True(server.GetDialogsCalls >= 1);
         Assert.True(server.GetHistoryCalls >= 4);

@@ -1,4 +1,5 @@
 using Channel.MTProto.Client;
+using Channel.MTProto.Messaging;
 using Channel.MTProto.Tl.Api;
 using Channel.MTProto.UpdateHandling;
 
@@ -66,6 +67,37 @@ public sealed class UpdatesEngineTests
         Assert.Equal(Enumerable.Range(0, 300).Select(i => $"m{i}"), _handler.Texts);
         Assert.Equal(_server.Pts, _handler.SavedState!.Pts);
         Assert.Null(_session.UpdateState);
+    }
+
+    [Fact]
+    public async Task LiveUpdates_HostBusy_QueuedBatchesDeliveredAsOneInOrder()
+    {
+        var busy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _handler.Busy = busy.Task;
+        await using var engine = NewEngine();
+        await engine.StartAsync(TestContext.Current.CancellationToken);
+
+        _server.SendPrivate(42, "first");
+        await BatchRecorder.WaitUntilAsync(() => _handler.BusyWaits == 1);
+        // Each push becomes a batch of its own: the next is sent once the engine has queued the previous one.
+        for (var i = 0; i < 30; i++)
+        {
+            _server.SendPrivate(42 + (i % 2), $"m{i}");
+            await BatchRecorder.WaitUntilAsync(() => engine.QueuedState?.Pts == _server.Pts);
+        }
+
+        busy.SetResult();
+        await _handler.WaitForMessagesAsync(31);
+        await BatchRecorder.WaitUntilAsync(() => engine.CommittedState?.Pts == _server.Pts);
+
+        Assert.Equal(["first", .. Enumerable.Range(0, 30).Select(i => $"m{i}")], _handler.Texts);
+        var withEvents = _handler.Batches.Where(b => b.Events.Count > 0).ToList();
+
+        // "first" alone, then the 30 batches that queued behind it as one delivery with the last one's state.
+        Assert.Equal(2, withEvents.Count);
+        Assert.Equal(["first"], withEvents[0].Events.OfType<NewMessage>().Select(e => e.Message.Text));
+        Assert.Equal(30, withEvents[1].Events.Count);
+        Assert.Equal(_server.Pts, withEvents[1].State.Pts);
     }
 
     [Fact]
