@@ -40,7 +40,7 @@ internal static class InboundMeasurements
             var run = await rig.SendAsync(consumer, accounts.Take(count).ToList(), $"tp{count}", total, rate: 0, stamp: false);
             Report($"Throughput, {count} account(s): {total:N0} messages in {run.Elapsed.TotalSeconds:F2} s = {total / run.Elapsed.TotalSeconds:N0} msg/s "
                    + $"(emulator done after {run.EmulatorDone.TotalSeconds:F2} s; {run.Distinct:N0} distinct EventIds; CPU s: service {run.ServiceCpu.TotalSeconds:F1}, emulator {run.EmulatorCpu.TotalSeconds:F1}; "
-                   + $"service CPU per message {run.ServiceCpu.TotalMilliseconds * 1000 / total:F0} µs)");
+                   + $"service CPU per message {run.ServiceCpu.TotalMilliseconds * 1000 / total:F0} µs; machine busy {run.MachineCpu.TotalSeconds / run.Elapsed.TotalSeconds * 100:F0}% of {Environment.ProcessorCount} cores)");
         }
 
         foreach (var latencyRate in latencyRates)
@@ -50,7 +50,7 @@ internal static class InboundMeasurements
             var samples = latency.Latencies.Skip(latency.Latencies.Count / 10).Order().ToList(); // the first tenth is warm-up
             Report($"Latency at {latencyRate:N0} msg/s over {latencyAccounts} accounts, {samples.Count:N0} samples after warm-up: "
                    + $"p50 {Percentile(samples, 50):F1} ms, p95 {Percentile(samples, 95):F1} ms, p99 {Percentile(samples, 99):F1} ms, max {samples[^1]:F1} ms "
-                   + $"(service CPU {latency.ServiceCpu.TotalSeconds / latency.Elapsed.TotalSeconds * 100:F0}% of one core)");
+                   + $"(service CPU {latency.ServiceCpu.TotalSeconds / latency.Elapsed.TotalSeconds * 100:F0}% of one core, machine busy {latency.MachineCpu.TotalSeconds / latency.Elapsed.TotalSeconds * 100:F0}% of {Environment.ProcessorCount} cores)");
         }
 
         var body = consumer.LastBody;

@@ -141,6 +141,7 @@ internal sealed class LoadRig : IAsyncDisposable
         var received = consumer.Expect(prefix, expected);
         var serviceCpu = ProcessStats.CpuTime(Service.ProcessId);
         var emulatorCpu = ProcessStats.CpuTime(Emulator.ProcessId);
+        var machineBusy = ProcessStats.MachineBusy();
         var start = Stopwatch.GetTimestamp();
         var jobs = await Task.WhenAll(accounts.Select(a => Control.StartBulkAsync(a.Sender, a.Phone, perAccount, rate / accounts.Count, prefix, stamp)));
         TimeSpan? emulatorDone = null;
@@ -177,6 +178,7 @@ internal sealed class LoadRig : IAsyncDisposable
             distinct,
             ProcessStats.CpuTime(Service.ProcessId) - serviceCpu,
             ProcessStats.CpuTime(Emulator.ProcessId) - emulatorCpu,
+            ProcessStats.MachineBusy() - machineBusy,
             latencies);
     }
 
@@ -206,5 +208,5 @@ internal sealed class LoadRig : IAsyncDisposable
 internal sealed record LoadAccount(string Id, string Phone, string Sender);
 
 /// <summary>One load phase: time to the last message at the consumer, when the emulator finished sending, distinct
-/// EventIds seen, CPU time of the service and the emulator, latencies (stamped runs).</summary>
-internal sealed record RunResult(TimeSpan Elapsed, TimeSpan EmulatorDone, int Distinct, TimeSpan ServiceCpu, TimeSpan EmulatorCpu, List<double> Latencies);
+/// EventIds seen, CPU time of the service, the emulator and the whole machine (all cores), latencies (stamped runs).</summary>
+internal sealed record RunResult(TimeSpan Elapsed, TimeSpan EmulatorDone, int Distinct, TimeSpan ServiceCpu, TimeSpan EmulatorCpu, TimeSpan MachineCpu, List<double> Latencies);

@@ -15,6 +15,15 @@ internal static class ProcessStats
         return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
     }
 
+    /// <summary>CPU time the whole machine spent busy so far, all cores (/proc/stat: everything but idle and iowait).</summary>
+    public static TimeSpan MachineBusy()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var busy = fields.Sum() - fields[3] - fields[4];
+        return TimeSpan.FromSeconds(busy / 100.0);
+    }
+
     /// <summary>VmRSS in bytes.</summary>
     public static long ResidentBytes(int pid)
     {

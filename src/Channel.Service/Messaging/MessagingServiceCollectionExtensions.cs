@@ -36,6 +36,8 @@ public static class MessagingServiceCollectionExtensions
                 options.RetryMaxDelay = outbox.RetryMaxDelay;
                 options.PublishTimeout = outbox.PublishTimeout;
                 options.PollInterval = outbox.PollInterval;
+                options.BacklogScanInterval = outbox.BacklogScanInterval;
+                options.PublishWindow = outbox.PublishWindow;
             })
             .ValidateOnStart();
         services.AddSingleton<OutboxStatus>();

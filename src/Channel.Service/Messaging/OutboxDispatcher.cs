@@ -170,10 +170,10 @@ internal sealed partial class OutboxDispatcher(
             publishable.Add((row, message, type));
         }
 
-        // Concurrent publishes are not delivered in the order they were started, so each account's rows go one after
-        // the other (its order is what consumers rely on) while accounts run side by side.
+        // Each account's rows are started in Id order on one flow (its order is what consumers rely on), a window of
+        // them in flight at once; accounts run side by side.
         var chains = publishable.GroupBy(p => p.Row.AccountId)
-            .Select(group => PublishInOrderAsync([.. group], timeout.Token))
+            .Select(group => PublishInOrderAsync([.. group], settings.PublishWindow, timeout.Token))
             .ToList();
         var outcomes = await Task.WhenAll(chains);
         var confirmed = outcomes.SelectMany(o => o.Confirmed).ToList();
@@ -249,30 +249,63 @@ internal sealed partial class OutboxDispatcher(
         _backlogStale = false;
     }
 
-    /// <summary>Publishes one account's rows in Id order, each after the previous one's confirm; stops at the first failure.</summary>
+    /// <summary>
+    /// Publishes one account's rows in Id order with up to <paramref name="window"/> awaiting their confirms. The first
+    /// goes alone: whatever MassTransit still has to set up (send endpoint, exchange, channel) is awaited by one publish
+    /// only, after which a publish reaches the channel synchronously, in the order the calls are made, and RabbitMQ
+    /// keeps a channel's order. After a failure nothing more is started; the ones in flight are still awaited, and those
+    /// confirmed count as sent (they were delivered), so the failed row, retried later, arrives after them: the
+    /// consumer's Sequence tells. A window of 1 publishes strictly one after the other.
+    /// </summary>
     private async Task<ChainOutcome> PublishInOrderAsync(
-        List<(OutboxMessage Row, object Message, Type Type)> rows, CancellationToken cancellationToken)
+        List<(OutboxMessage Row, object Message, Type Type)> rows, int window, CancellationToken cancellationToken)
     {
         var confirmed = new List<long>(rows.Count);
-        foreach (var (row, message, type) in rows)
+        var inFlight = new Queue<(long RowId, Task Publish)>(Math.Min(window, rows.Count));
+        (long RowId, string Error)? failed = null;
+        var next = 0;
+        while (true)
         {
+            var limit = confirmed.Count == 0 ? 1 : window;
+            while (failed is null && next < rows.Count && inFlight.Count < limit)
+            {
+                var (row, message, type) = rows[next++];
+                inFlight.Enqueue((row.Id, Publish(row.MessageId, message, type, cancellationToken)));
+            }
+
+            if (!inFlight.TryDequeue(out var oldest))
+            {
+                return new ChainOutcome(confirmed, failed);
+            }
+
             try
             {
-                await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), cancellationToken);
-                confirmed.Add(row.Id);
+                await oldest.Publish;
+                confirmed.Add(oldest.RowId);
             }
 #pragma warning disable CA1031 // Any failure leaves the row unsent, to be retried.
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                var error = exception is OperationCanceledException
+                failed ??= (oldest.RowId, exception is OperationCanceledException
                     ? "The broker did not confirm within Outbox:PublishTimeout."
-                    : $"{exception.GetType().Name}: {exception.Message}";
-                return new ChainOutcome(confirmed, (row.Id, error));
+                    : $"{exception.GetType().Name}: {exception.Message}");
             }
         }
+    }
 
-        return new ChainOutcome(confirmed, null);
+    private Task Publish(Guid messageId, object message, Type type, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = messageId), cancellationToken);
+        }
+#pragma warning disable CA1031 // A publish that throws before it returns a task fails like one whose task faults.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return Task.FromException(exception);
+        }
     }
 
     private sealed record ChainOutcome(List<long> Confirmed, (long RowId, string Error)? Failed);

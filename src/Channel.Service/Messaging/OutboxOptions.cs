@@ -16,10 +16,18 @@ internal sealed class OutboxOptions
     public const string PublishTimeoutKey = "Outbox:PublishTimeout";
     public const string PollIntervalKey = "Outbox:PollInterval";
     public const string BacklogScanIntervalKey = "Outbox:BacklogScanInterval";
+    public const string PublishWindowKey = "Outbox:PublishWindow";
+    public const int MaxPublishWindow = 1000;
     public const int MaxBatchSize = 1000;
 
     /// <summary>Rows read and published together (concurrently, in Id order).</summary>
     public int BatchSize { get; set; } = 200;
+
+    /// <summary>
+    /// Publishes of one account awaiting the broker's confirm at once, started in order. 1 waits for each confirm
+    /// before the next publish: one account then gets at most one broker round trip per event.
+    /// </summary>
+    public int PublishWindow { get; set; } = 32;
 
     /// <summary>How long sent rows are kept (for inspection and replays by hand).</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
@@ -47,6 +55,7 @@ internal sealed class OutboxOptions
         var options = new OutboxOptions
         {
             BatchSize = ConfigurationValues.ParseInt(configuration, BatchSizeKey, defaults.BatchSize, 1, MaxBatchSize),
+            PublishWindow = ConfigurationValues.ParseInt(configuration, PublishWindowKey, defaults.PublishWindow, 1, MaxPublishWindow),
             Retention = ReadDuration(configuration, RetentionKey, defaults.Retention, TimeSpan.FromDays(365)),
             PruneInterval = ReadDuration(configuration, PruneIntervalKey, defaults.PruneInterval, TimeSpan.FromDays(1)),
             RetryMinDelay = ReadDuration(configuration, RetryMinDelayKey, defaults.RetryMinDelay, TimeSpan.FromMinutes(10)),
@@ -70,6 +79,11 @@ internal sealed class OutboxOptions
         if (options.BatchSize is < 1 or > MaxBatchSize)
         {
             return (BatchSizeKey, string.Create(CultureInfo.InvariantCulture, $"expected a whole number from 1 to {MaxBatchSize}."));
+        }
+
+        if (options.PublishWindow is < 1 or > MaxPublishWindow)
+        {
+            return (PublishWindowKey, string.Create(CultureInfo.InvariantCulture, $"expected a whole number from 1 to {MaxPublishWindow}."));
         }
 
         foreach (var (key, value) in new[]

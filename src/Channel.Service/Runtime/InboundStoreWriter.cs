@@ -64,14 +64,7 @@ internal sealed partial class InboundStoreWriter : IAsyncDisposable
     {
         _requests.Writer.TryComplete();
         await _stopping.CancelAsync();
-        try
-        {
-            await _loop;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
+        await _loop;
         _stopping.Dispose();
     }
 
@@ -79,29 +72,46 @@ internal sealed partial class InboundStoreWriter : IAsyncDisposable
     {
         var reader = _requests.Reader;
         var group = new List<InboundStoreRequest>(MaxRequestsPerTransaction);
-        while (await reader.WaitToReadAsync(_stopping.Token))
+        try
         {
-            group.Clear();
-            while (group.Count < MaxRequestsPerTransaction && reader.TryRead(out var request))
+            while (await reader.WaitToReadAsync(_stopping.Token))
             {
-                if (request.CancellationToken.IsCancellationRequested)
+                group.Clear();
+                while (group.Count < MaxRequestsPerTransaction && reader.TryRead(out var request))
                 {
-                    request.Completion.TrySetCanceled(request.CancellationToken);
-                    continue;
+                    if (request.CancellationToken.IsCancellationRequested)
+                    {
+                        request.Completion.TrySetCanceled(request.CancellationToken);
+                        continue;
+                    }
+
+                    group.Add(request);
                 }
 
-                group.Add(request);
-            }
-
-            if (group.Count > 0)
-            {
-                await WriteAsync(group);
+                if (group.Count > 0)
+                {
+                    await WriteAsync(group);
+                }
             }
         }
-
-        while (reader.TryRead(out var left))
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
-            left.Completion.TrySetCanceled();
+        }
+        finally
+        {
+            // Stopping: what was not written is not acknowledged, so the engines get it again from Telegram.
+            foreach (var left in group.Concat(Drain(reader)))
+            {
+                left.Completion.TrySetCanceled();
+            }
+        }
+    }
+
+    private static IEnumerable<InboundStoreRequest> Drain(ChannelReader<InboundStoreRequest> reader)
+    {
+        while (reader.TryRead(out var request))
+        {
+            yield return request;
         }
     }
 

@@ -30,6 +30,32 @@ public sealed class OutboxDispatcherTests(RabbitMqNode node)
     }
 
     [Fact]
+    public async Task ManyRowsOfTwoAccounts_PublishedThroughTheWindow_EachAccountsRowsArriveInIdOrder()
+    {
+        // Outbox:PublishWindow (32 by default) keeps an account's publishes in flight together; they must still reach
+        // the queue in the order they were written, account by account, while the two accounts go side by side.
+        RabbitMqNode.RequireInstalled();
+        await using var probe = await BusProbe.StartAsync(node.AmqpUri, "InboundMessageReceived", $"probe-{Guid.NewGuid():N}");
+        await using var host = await MessagingHost.StartAsync(("Bus:Transport", "RabbitMq"), ("ConnectionStrings:RabbitMq", node.AmqpUri.ToString()));
+        var first = await host.AddAccountAsync();
+        var second = await host.AddAccountAsync();
+
+        List<Guid> firstIds = [], secondIds = [];
+        for (var round = 0; round < 3; round++)
+        {
+            firstIds.AddRange(await host.AddInboundAsync(first, 400));
+            secondIds.AddRange(await host.AddInboundAsync(second, 400));
+        }
+
+        var envelopes = await probe.WaitForAsync(2_400);
+        List<Guid> Arrived(Channel.Domain.Accounts.TelegramAccount account) =>
+            [.. envelopes.Where(e => e.GetProperty("message").GetProperty("accountId").GetGuid() == account.Id.Value).Select(e => e.GetProperty("messageId").GetGuid())];
+        Assert.Equal(firstIds, Arrived(first));
+        Assert.Equal(secondIds, Arrived(second));
+        Assert.Equal(0, await Eventually.ReachedAsync(host.UnsentAsync, n => n == 0));
+    }
+
+    [Fact]
     public async Task BrokerDown_RowsStayUnsentAndReadinessFails_BrokerBack_BacklogDrains()
     {
         RabbitMqNode.RequireInstalled();
