@@ -24,12 +24,20 @@ internal static class IdleMeasurements
         var empty = await MemoryAsync(rig);
         InboundMeasurements.Report($"0 accounts: {Describe(empty)}");
 
+        // Two halves: what the second half adds is the cost of an account once the process's fixed costs (thread
+        // pool, connection pools, caches, GC budgets) are paid.
+        var half = count / 2;
         var watch = Stopwatch.StartNew();
-        var accounts = await rig.OnboardAsync(count, parallelism);
+        var accounts = await rig.OnboardAsync(half, parallelism);
+        await Task.Delay(Settle);
+        var halfway = await MemoryAsync(rig);
+        InboundMeasurements.Report($"{half} idle connected accounts: {Describe(halfway)}; per account {PerAccount(empty, halfway, half)}");
+        accounts.AddRange(await rig.OnboardAsync(count - half, parallelism, first: half));
         InboundMeasurements.Report($"Onboarded {count} accounts over gRPC ({parallelism} at a time) and saw them connected in {watch.Elapsed.TotalSeconds:F1} s");
         await Task.Delay(Settle);
         var loaded = await MemoryAsync(rig);
-        InboundMeasurements.Report($"{count} idle connected accounts: {Describe(loaded)}; per account {PerAccount(empty, loaded, count)}");
+        InboundMeasurements.Report($"{count} idle connected accounts: {Describe(loaded)}; per account {PerAccount(empty, loaded, count)}; "
+                                   + $"each of the second {count - half} added {PerAccount(halfway, loaded, count - half)}");
 
         await rig.StopServiceAsync();
         watch.Restart();
@@ -42,15 +50,21 @@ internal static class IdleMeasurements
         InboundMeasurements.Report($"After restart, {count} idle accounts: {Describe(restarted)}; per account vs 0 accounts {PerAccount(empty, restarted, count)}");
     }
 
-    private static async Task<(long? Managed, long Resident)> MemoryAsync(LoadRig rig)
+    private static async Task<Memory> MemoryAsync(LoadRig rig)
     {
-        var managed = await ManagedHeap.LiveBytesAsync(rig.Service.ProcessId);
-        return (managed, ProcessStats.ResidentBytes(rig.Service.ProcessId));
+        var pid = rig.Service.ProcessId;
+        var managed = await ManagedHeap.LiveBytesAsync(pid);
+        return new Memory(managed, ProcessStats.ResidentBytes(pid), ProcessStats.ResidentAnonymousBytes(pid), ProcessStats.Threads(pid));
     }
 
-    private static string Describe((long? Managed, long Resident) memory)
-        => $"managed heap {(memory.Managed is { } m ? $"{m / 1048576.0:F1} MiB" : "n/a (no dotnet-gcdump)")}, RSS {memory.Resident / 1048576.0:F1} MiB";
+    private static string Describe(Memory memory)
+        => $"managed heap {(memory.Managed is { } m ? $"{m / 1048576.0:F1} MiB" : "n/a (no dotnet-gcdump)")}, RSS {memory.Resident / 1048576.0:F1} MiB "
+           + $"(anonymous {memory.Anonymous / 1048576.0:F1} MiB), {memory.Threads} threads";
 
-    private static string PerAccount((long? Managed, long Resident) before, (long? Managed, long Resident) after, int count)
-        => $"managed {(before.Managed is { } b && after.Managed is { } a ? $"{(a - b) / 1024.0 / count:F1} KiB" : "n/a")}, RSS {(after.Resident - before.Resident) / 1024.0 / count:F1} KiB";
+    private static string PerAccount(Memory before, Memory after, int count)
+        => $"managed {(before.Managed is { } b && after.Managed is { } a ? $"{(a - b) / 1024.0 / count:F1} KiB" : "n/a")}, RSS {(after.Resident - before.Resident) / 1024.0 / count:F1} KiB "
+           + $"(anonymous {(after.Anonymous - before.Anonymous) / 1024.0 / count:F1} KiB)";
+
+    /// <summary>Live managed heap (null without dotnet-gcdump), RSS, its anonymous part (heaps and stacks, not mapped files), threads.</summary>
+    private sealed record Memory(long? Managed, long Resident, long Anonymous, long Threads);
 }

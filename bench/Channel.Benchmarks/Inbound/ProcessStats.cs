@@ -25,13 +25,21 @@ internal static class ProcessStats
     }
 
     /// <summary>VmRSS in bytes.</summary>
-    public static long ResidentBytes(int pid)
+    public static long ResidentBytes(int pid) => StatusValue(pid, "VmRSS:") * 1024;
+
+    /// <summary>RssAnon in bytes: the resident memory that is the process's own (heaps, stacks), not mapped files.</summary>
+    public static long ResidentAnonymousBytes(int pid) => StatusValue(pid, "RssAnon:") * 1024;
+
+    /// <summary>The process's thread count.</summary>
+    public static long Threads(int pid) => StatusValue(pid, "Threads:");
+
+    private static long StatusValue(int pid, string key)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(key, StringComparison.Ordinal))
             {
-                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
             }
         }
 

@@ -1,13 +1,8 @@
 using Channel.Domain.Accounts;
 using Channel.MTProto.Accounts;
 using Channel.MTProto.UpdateHandling;
-using Channel.Persistence;
 using Channel.Persistence.Leases;
-using Channel.Persistence.Outbox;
-using Channel.Persistence.Secrets;
 using Channel.Persistence.Updates;
-using Channel.Service.Observability;
-using Microsoft.EntityFrameworkCore;
 
 namespace Channel.Service.Runtime;
 
