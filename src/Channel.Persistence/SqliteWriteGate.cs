@@ -10,15 +10,54 @@ namespace Channel.Persistence;
 public sealed class SqliteWriteGate : IDisposable
 {
     private readonly SemaphoreSlim _semaphore = new(1, 1);
+    private int _waiting;
 
     // No timeout: a wait with one arms a timer per contended write, and those timers' finalizers showed in the CPU
     // profile under load. A write is held only by a transaction or a statement of this process, which ends by itself;
     // a write that waited on the gate from inside another one would hang, so writes never nest (one context each).
-    internal Task EnterAsync(CancellationToken cancellationToken) => _semaphore.WaitAsync(cancellationToken);
+    internal async Task EnterAsync(CancellationToken cancellationToken)
+    {
+        if (_semaphore.Wait(0))
+        {
+            return;
+        }
 
-    internal void Enter() => _semaphore.Wait();
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    internal void Enter()
+    {
+        if (_semaphore.Wait(0))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            _semaphore.Wait();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
 
     internal void Exit() => _semaphore.Release();
+
+    /// <summary>True while no write holds the gate.</summary>
+    internal bool IsFree => _semaphore.CurrentCount == 1;
+
+    /// <summary>Writes queued behind the one that holds the gate.</summary>
+    internal int Waiting => Volatile.Read(ref _waiting);
 
     public void Dispose() => _semaphore.Dispose();
 }

@@ -48,6 +48,76 @@ public sealed class SqlitePersistenceTests : AccountPersistenceBehaviours, IDisp
     }
 
     [Fact]
+    public async Task WriteGate_StatementOutsideATransaction_WaitsInTheProcessUntilTheOpenTransactionCommits()
+    {
+        await using var harness = await StartAsync(Ct);
+        var gate = harness.Services.GetRequiredService<SqliteWriteGate>();
+        var account = TestData.NewAccount();
+        await SaveNewAsync(harness, account);
+        var inside = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        await using var first = harness.CreateScope();
+        var holder = first.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        var transaction = holder.InTransactionAsync(
+            async ct =>
+            {
+                await holder.Database.ExecuteSqlRawAsync("UPDATE TelegramAccounts SET DisplayName = 'first' WHERE 1 = 1", ct);
+                inside.SetResult();
+                await release.Task.WaitAsync(ct);
+            },
+            Ct);
+        await Task.WhenAny(inside.Task, transaction).WaitAsync(Ct);
+        Assert.True(inside.Task.IsCompleted, "the first transaction failed before it held the gate");
+        Assert.True(holder.HoldsWriteGate);
+
+        // A second writer queues on the gate (not in SQLite's busy loop, which sleeps 150 ms between tries).
+        await using var second = harness.CreateScope();
+        var waiter = second.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        var update = waiter.Database.ExecuteSqlRawAsync("UPDATE TelegramAccounts SET DisplayName = 'second' WHERE 1 = 1", Ct);
+        await WaitUntilAsync(() => gate.Waiting == 1);
+        Assert.False(update.IsCompleted);
+
+        release.SetResult();
+        await transaction;
+        Assert.Equal(1, await update);
+        Assert.True(gate.IsFree);
+        await using var check = harness.CreateScope();
+        Assert.Equal("second", await check.ServiceProvider.GetRequiredService<ChannelDbContext>().Accounts.Select(a => a.DisplayName).SingleAsync(Ct));
+    }
+
+    [Fact]
+    public async Task WriteGate_FailedStatementAndFailedTransaction_LeaveItFree()
+    {
+        await using var harness = await StartAsync(Ct);
+        var gate = harness.Services.GetRequiredService<SqliteWriteGate>();
+        await using var scope = harness.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+
+        await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync("UPDATE NoSuchTable SET x = 1", Ct));
+        Assert.True(gate.IsFree);
+        Assert.False(db.HoldsWriteGate);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.InTransactionAsync(_ => throw new InvalidOperationException("boom"), Ct));
+        Assert.True(gate.IsFree);
+        Assert.False(db.HoldsWriteGate);
+
+        // And the next write goes through.
+        Assert.Equal(0, await db.Database.ExecuteSqlRawAsync("UPDATE TelegramAccounts SET DisplayName = 'x' WHERE 1 = 0", Ct));
+        Assert.True(gate.IsFree);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(10, limit.Token);
+        }
+    }
+
+    [Fact]
     public async Task RawDatabaseFile_AfterStoringSecrets_ContainsNoPlaintextSecretOrKeyMaterial()
     {
         var session = TestData.SessionBlob();

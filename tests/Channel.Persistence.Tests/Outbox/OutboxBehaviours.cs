@@ -91,6 +91,43 @@ public abstract class OutboxBehaviours : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InsertAsync_ManyRows_StoredInListOrderAsSaveChangesWouldStoreThemAndSignalled()
+    {
+        var account = await SaveAccountAsync();
+        var signal = _services.GetRequiredService<OutboxSignal>();
+        var writer = _services.GetRequiredService<OutboxWriter>();
+        var ids = Enumerable.Range(0, 250).Select(_ => Guid.NewGuid()).ToList();
+        var rows = ids.Select((id, i) => writer.Create(id, account.Id, Inbound(id, account, i + 1))).ToList();
+
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+            await db.InTransactionAsync(ct => writer.InsertAsync(db, rows, ct), Ct);
+        }
+
+        Assert.True(await signal.WaitAsync(TimeSpan.Zero, Ct));
+        await using var check = _services.CreateAsyncScope();
+        var read = check.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        var stored = await read.OutboxMessages
+            .Where(m => m.AccountId == account.Id.Value && m.MessageType == nameof(InboundMessageReceived)).OrderBy(m => m.Id).ToListAsync(Ct);
+
+        // Id order is the dispatch order; the rows must be found by the queries the runtime runs (same conversions).
+        Assert.Equal(ids, stored.Select(m => m.MessageId));
+        Assert.Equal(ids.Count, await read.OutboxMessages.CountAsync(m => ids.Contains(m.MessageId), Ct));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(rows[i].Body, stored[i].Body);
+            Assert.Equal(nameof(InboundMessageReceived), stored[i].MessageType);
+            Assert.Null(stored[i].SentAt);
+            Assert.Equal(0, stored[i].Attempts);
+            Assert.InRange(stored[i].CreatedAt, rows[i].CreatedAt.AddMilliseconds(-1), rows[i].CreatedAt.AddMilliseconds(1));
+        }
+
+        var unsent = await check.ServiceProvider.GetRequiredService<OutboxStore>().GetUnsentAsync(300, DateTimeOffset.UtcNow.AddMinutes(1), Ct);
+        Assert.Equal(ids, unsent.Where(m => m.MessageType == nameof(InboundMessageReceived)).Select(m => m.MessageId));
+    }
+
+    [Fact]
     public async Task InTransaction_WorkThrows_LeavesNothing()
     {
         var account = await SaveAccountAsync();
