@@ -12,9 +12,13 @@ public sealed class SqliteWriteGate : IDisposable
     private readonly SemaphoreSlim _semaphore = new(1, 1);
     private int _waiting;
 
-    // No timeout: a wait with one arms a timer per contended write, and those timers' finalizers showed in the CPU
-    // profile under load. A write is held only by a transaction or a statement of this process, which ends by itself;
-    // a write that waited on the gate from inside another one would hang, so writes never nest (one context each).
+    /// <summary>
+    /// As long as SQLite's own busy timeout: a write that waits this long is stuck behind one that waits for it (a
+    /// second context writing inside another's open transaction, which SQLite itself would have failed after 30 s
+    /// of SQLITE_BUSY), and fails the same way rather than hanging.
+    /// </summary>
+    internal static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+
     internal async Task EnterAsync(CancellationToken cancellationToken)
     {
         if (_semaphore.Wait(0))
@@ -25,7 +29,10 @@ public sealed class SqliteWriteGate : IDisposable
         Interlocked.Increment(ref _waiting);
         try
         {
-            await _semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!await _semaphore.WaitAsync(MaxWait, cancellationToken).ConfigureAwait(false))
+            {
+                throw TimedOut();
+            }
         }
         finally
         {
@@ -43,7 +50,10 @@ public sealed class SqliteWriteGate : IDisposable
         Interlocked.Increment(ref _waiting);
         try
         {
-            _semaphore.Wait();
+            if (!_semaphore.Wait(MaxWait))
+            {
+                throw TimedOut();
+            }
         }
         finally
         {
@@ -60,4 +70,7 @@ public sealed class SqliteWriteGate : IDisposable
     internal int Waiting => Volatile.Read(ref _waiting);
 
     public void Dispose() => _semaphore.Dispose();
+
+    private static TimeoutException TimedOut() =>
+        new($"No SQLite write slot within {MaxWait.TotalSeconds:F0} s: another write of this process held it all that time (a write nested in another context's transaction?).");
 }
