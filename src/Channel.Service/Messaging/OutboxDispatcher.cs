@@ -170,8 +170,8 @@ internal sealed partial class OutboxDispatcher(
             publishable.Add((row, message, type));
         }
 
-        // Each account's rows are started in Id order on one flow (its order is what consumers rely on), a window of
-        // them in flight at once; accounts run side by side.
+        // Each account's rows are published in Id order, one confirm at a time unless Outbox:PublishWindow allows more
+        // (its order is what consumers rely on); accounts run side by side.
         var chains = publishable.GroupBy(p => p.Row.AccountId)
             .Select(group => PublishInOrderAsync([.. group], settings.PublishWindow, timeout.Token))
             .ToList();
@@ -250,12 +250,13 @@ internal sealed partial class OutboxDispatcher(
     }
 
     /// <summary>
-    /// Publishes one account's rows in Id order with up to <paramref name="window"/> awaiting their confirms. The first
-    /// goes alone: whatever MassTransit still has to set up (send endpoint, exchange, channel) is awaited by one publish
-    /// only, after which a publish reaches the channel synchronously, in the order the calls are made, and RabbitMQ
-    /// keeps a channel's order. After a failure nothing more is started; the ones in flight are still awaited, and those
-    /// confirmed count as sent (they were delivered), so the failed row, retried later, arrives after them: the
-    /// consumer's Sequence tells. A window of 1 publishes strictly one after the other.
+    /// Publishes one account's rows, started in Id order, with up to <paramref name="window"/> awaiting their confirms.
+    /// With a window of 1 (the default) each waits for the previous one's confirm, so they reach the exchange in order.
+    /// With more, concurrent publishes can overtake each other inside MassTransit (continuations resumed out of order;
+    /// a test saw a whole window arrive reversed right after start-up), so order is the consumer's, by Sequence. The
+    /// first row still goes alone, so that set-up (send endpoint, exchange, channel) is awaited once. After a failure
+    /// nothing more is started; the ones in flight are still awaited, and those confirmed count as sent (they were
+    /// delivered); the failed row is retried.
     /// </summary>
     private async Task<ChainOutcome> PublishInOrderAsync(
         List<(OutboxMessage Row, object Message, Type Type)> rows, int window, CancellationToken cancellationToken)

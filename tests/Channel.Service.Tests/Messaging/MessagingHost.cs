@@ -51,10 +51,10 @@ internal sealed class MessagingHost : IAsyncDisposable
         return new MessagingHost(host, root);
     }
 
-    public async Task<TelegramAccount> AddAccountAsync()
+    public async Task<TelegramAccount> AddAccountAsync(string phone = "+4915112345678")
     {
         var account = TelegramAccount.Create(
-            new HelpdeskAccountId(7), PhoneNumber.FromE164("+4915112345678"), new ApiCredentials(1, "0123456789abcdef0123456789abcdef"), "Sales", TimeProvider.System);
+            new HelpdeskAccountId(7), PhoneNumber.FromE164(phone), new ApiCredentials(1, "0123456789abcdef0123456789abcdef"), "Sales", TimeProvider.System);
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
         db.Accounts.Add(account);
