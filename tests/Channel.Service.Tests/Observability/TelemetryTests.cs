@@ -85,7 +85,8 @@ public sealed partial class TelemetryTests(SandboxHostFixture fixture) : Sandbox
         using var http = new HttpClient { BaseAddress = Host.ManagementAddress };
         var samples = await Eventually.ReachedAsync(
             async () => PrometheusSample.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct)),
-            s => Sum(s, "channel_mtproto_reconnects_total") >= 1 && Sum(s, "channel_accounts", ("status", "Active")) >= 1 && Sum(s, "channel_accounts_connected") >= 1);
+            s => Sum(s, "channel_mtproto_reconnects_total") >= 1 && Sum(s, "channel_accounts", ("status", "Active")) >= 1 && Sum(s, "channel_accounts_connected") >= 1
+                 && Sum(s, "channel_inbound_messages_total", ("event_type", "InboundMessageReceived")) >= 1);
 
         Assert.InRange(Sum(samples, "channel_accounts", ("status", "Active")), 1, 10_000);
         Assert.InRange(Sum(samples, "channel_accounts", ("status", "Pending")), 1, 10_000);
