@@ -25,7 +25,8 @@ internal sealed record PrometheusSample(string Name, IReadOnlyDictionary<string,
             if (brace >= 0 && brace < space)
             {
                 name = line[..brace];
-                var close = line.IndexOf('}', brace);
+                // The label block ends at the last brace: a value may hold braces itself (http_route="/users/{phone}/revoke").
+                var close = line.LastIndexOf('}');
                 foreach (var pair in line[(brace + 1)..close].Split("\",", StringSplitOptions.RemoveEmptyEntries))
                 {
                     var equals = pair.IndexOf('=', StringComparison.Ordinal);
