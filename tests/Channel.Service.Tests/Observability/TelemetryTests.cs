@@ -86,7 +86,8 @@ public sealed partial class TelemetryTests(SandboxHostFixture fixture) : Sandbox
         var samples = await Eventually.ReachedAsync(
             async () => PrometheusSample.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct)),
             s => Sum(s, "channel_mtproto_reconnects_total") >= 1 && Sum(s, "channel_accounts", ("status", "Active")) >= 1 && Sum(s, "channel_accounts_connected") >= 1
-                 && Sum(s, "channel_inbound_messages_total", ("event_type", "InboundMessageReceived")) >= 1);
+                 && Sum(s, "channel_inbound_messages_total", ("event_type", "InboundMessageReceived")) >= 1,
+            TimeSpan.FromMinutes(2));
 
         Assert.InRange(Sum(samples, "channel_accounts", ("status", "Active")), 1, 10_000);
         Assert.InRange(Sum(samples, "channel_accounts", ("status", "Pending")), 1, 10_000);
