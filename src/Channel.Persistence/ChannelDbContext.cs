@@ -172,15 +172,11 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
         notifications?.Committed(changes, outboxRows);
     }
 
-    /// <summary>Outbox rows were written without the change tracker (<see cref="OutboxWriter.InsertAsync"/>): wake the dispatcher after the commit.</summary>
-    internal void OutboxRowsWritten()
-    {
-        _pendingOutboxRows = true;
-        if (Database.CurrentTransaction is null)
-        {
-            OnTransactionCommitted();
-        }
-    }
+    /// <summary>
+    /// Outbox rows were written without the change tracker (<see cref="OutboxWriter.InsertAsync"/>, always inside the
+    /// caller's transaction): wake the dispatcher after its commit.
+    /// </summary>
+    internal void OutboxRowsWritten() => _pendingOutboxRows = true;
 
     internal void DiscardPendingNotifications()
     {
