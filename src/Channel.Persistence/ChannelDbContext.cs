@@ -184,12 +184,6 @@ public abstract class ChannelDbContext(DbContextOptions options, ChannelSaveNoti
         _pendingOutboxRows = false;
     }
 
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
-    {
-        ArgumentNullException.ThrowIfNull(optionsBuilder);
-        optionsBuilder.AddInterceptors(CommitNotificationInterceptor.Instance);
-    }
-
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);

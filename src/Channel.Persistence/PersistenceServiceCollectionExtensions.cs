@@ -38,18 +38,21 @@ public static class PersistenceServiceCollectionExtensions
             case DatabaseProvider.Sqlite:
                 // One write queue per database (SqliteWriteGate); the context takes it from the container.
                 services.AddSingleton<SqliteWriteGate>();
-                services.AddDbContext<ChannelDbContext, SqliteChannelDbContext>(options =>
-                    options.UseSqlite(settings.ConnectionString).AddInterceptors(SqliteConnectionPragmas.Instance, SqliteWriteGateInterceptor.Instance));
+                services.AddDbContext<ChannelDbContext, SqliteChannelDbContext>(
+                    options => CommonOptions(options.UseSqlite(settings.ConnectionString)).AddInterceptors(SqliteConnectionPragmas.Instance, SqliteWriteGateInterceptor.Instance),
+                    optionsLifetime: ServiceLifetime.Singleton);
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<ChannelDbContext, SqlServerChannelDbContext>(options =>
-                    options.UseSqlServer(settings.ConnectionString, sql => sql.EnableRetryOnFailure()));
+                services.AddDbContext<ChannelDbContext, SqlServerChannelDbContext>(
+                    options => CommonOptions(options.UseSqlServer(settings.ConnectionString, sql => sql.EnableRetryOnFailure())),
+                    optionsLifetime: ServiceLifetime.Singleton);
                 break;
             case DatabaseProvider.PostgreSql:
                 // Retries transient faults (failover, dropped connections) like SQL Server's strategy: units of work go
                 // through ChannelDbContextTransactions.InTransactionAsync, which the strategy can re-run whole.
-                services.AddDbContext<ChannelDbContext, PostgreSqlChannelDbContext>(options =>
-                    options.UseNpgsql(settings.ConnectionString, npgsql => npgsql.EnableRetryOnFailure()));
+                services.AddDbContext<ChannelDbContext, PostgreSqlChannelDbContext>(
+                    options => CommonOptions(options.UseNpgsql(settings.ConnectionString, npgsql => npgsql.EnableRetryOnFailure())),
+                    optionsLifetime: ServiceLifetime.Singleton);
                 break;
             default:
                 throw new InvalidConfigurationException(PersistenceSettings.ProviderKey, PersistenceSettings.ExpectedProviders);
@@ -69,6 +72,14 @@ public static class PersistenceServiceCollectionExtensions
     /// The outbox: <see cref="OutboxWriter"/> and <see cref="OutboxSignal"/> (singletons), <see cref="OutboxStore"/> and
     /// the post-commit notifications (scoped, with the context). Listeners: register <see cref="IAccountStatusListener"/>s.
     /// </summary>
+    /// <summary>
+    /// What every provider's context gets: the commit notifications (outbox signal, account changes). Set here rather
+    /// than in <c>OnConfiguring</c>, and the options built once (a singleton), because either one rebuilt the options
+    /// for every context: their copies were the largest share of the service's allocations under load.
+    /// </summary>
+    private static DbContextOptionsBuilder CommonOptions(DbContextOptionsBuilder options) =>
+        options.AddInterceptors(CommitNotificationInterceptor.Instance);
+
     private static void AddOutbox(IServiceCollection services)
     {
         services.TryAddSingleton<OutboxSignal>();
