@@ -1,3 +1,4 @@
+using System.Data;
 using System.Security.Cryptography;
 using System.Text;
 using Channel.Domain.Accounts;
@@ -7,6 +8,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Channel.Persistence.Tests;
 
@@ -105,6 +107,48 @@ public sealed class SqlitePersistenceTests : AccountPersistenceBehaviours, IDisp
         // And the next write goes through.
         Assert.Equal(0, await db.Database.ExecuteSqlRawAsync("UPDATE TelegramAccounts SET DisplayName = 'x' WHERE 1 = 0", Ct));
         Assert.True(gate.IsFree);
+    }
+
+    [Fact]
+    public async Task DbSession_ConsecutiveUnits_ShareOneOpenConnectionUntilResetIdleOrTooOld()
+    {
+        await using var harness = await StartAsync(Ct);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var session = new ChannelDbSession(harness.Services.GetRequiredService<IServiceScopeFactory>(), clock, TimeSpan.FromMinutes(1));
+
+        var first = await session.GetAsync(Ct);
+        var db = first.GetRequiredService<ChannelDbContext>();
+        var connection = db.Database.GetDbConnection();
+        Assert.Equal(ConnectionState.Open, connection.State);
+
+        // A transaction and a statement outside one leave it open, and the next unit within the idle limit gets it.
+        await db.InTransactionAsync(ct => db.Database.ExecuteSqlRawAsync("UPDATE TelegramAccounts SET DisplayName = 'x' WHERE 1 = 0", ct), Ct);
+        Assert.Equal(0, await db.Accounts.CountAsync(Ct));
+        Assert.Equal(ConnectionState.Open, connection.State);
+        clock.Advance(ChannelDbSession.IdleLimit - TimeSpan.FromSeconds(1));
+        Assert.Same(first, await session.GetAsync(Ct));
+
+        // Idle for longer: a new scope, and the old connection is closed.
+        clock.Advance(ChannelDbSession.IdleLimit);
+        var second = await session.GetAsync(Ct);
+        Assert.NotSame(first, second);
+        Assert.Equal(ConnectionState.Closed, connection.State);
+
+        // Reset (after a failure): a new one.
+        await session.ResetAsync();
+        var third = await session.GetAsync(Ct);
+        Assert.NotSame(second, third);
+
+        // Busy without pause, but past its lifetime: a new one too.
+        var current = third;
+        for (var elapsed = TimeSpan.Zero; elapsed <= TimeSpan.FromMinutes(1); elapsed += TimeSpan.FromSeconds(4))
+        {
+            clock.Advance(TimeSpan.FromSeconds(4));
+            current = await session.GetAsync(Ct);
+        }
+
+        Assert.NotSame(third, current);
+        Assert.Equal(ConnectionState.Open, current.GetRequiredService<ChannelDbContext>().Database.GetDbConnection().State);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Channel.MTProto.Client;
+using Channel.Persistence;
 using Channel.Persistence.Leases;
 using Channel.Persistence.Outbox;
 using Channel.Service.Observability;
@@ -39,10 +40,16 @@ internal sealed partial class OutboxDispatcher(
     /// <summary>The <see cref="ServiceLease"/> name of the one replica that publishes.</summary>
     public const string LeaseName = "outbox-dispatcher";
 
+    /// <summary>How long the batches of a busy spell share one scope and connection at most.</summary>
+    private static readonly TimeSpan SessionLifetime = TimeSpan.FromMinutes(1);
+
     private bool _leader;
     private DateTimeOffset _renewLeaseAt = DateTimeOffset.MinValue;
     private DateTimeOffset _scanBacklogAt = DateTimeOffset.MinValue;
     private bool _backlogStale;
+
+    /// <summary>The scope and open connection that consecutive batches share; reset after a failure and when quiet.</summary>
+    private readonly ChannelDbSession _session = new(scopes, time, SessionLifetime);
 
     private enum BatchResult
     {
@@ -70,6 +77,7 @@ internal sealed partial class OutboxDispatcher(
                 if (result == BatchResult.Failed)
                 {
                     failures++;
+                    await _session.ResetAsync();
                     await Task.Delay(Backoff(settings, failures), time, stoppingToken);
                     continue;
                 }
@@ -81,9 +89,11 @@ internal sealed partial class OutboxDispatcher(
                     nextPrune = time.GetUtcNow() + settings.PruneInterval;
                 }
 
-                if (result != BatchResult.Full)
+                if (result != BatchResult.Full
+                    && !await signal.WaitAsync(_backlogStale ? settings.BacklogScanInterval : settings.PollInterval, stoppingToken))
                 {
-                    await signal.WaitAsync(_backlogStale ? settings.BacklogScanInterval : settings.PollInterval, stoppingToken);
+                    // Quiet: give the connection back rather than hold it through idle hours.
+                    await _session.ResetAsync();
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -96,6 +106,7 @@ internal sealed partial class OutboxDispatcher(
             {
                 failures++;
                 LogDispatchFailed(logger, exception);
+                await _session.ResetAsync();
                 try
                 {
                     await Task.Delay(Backoff(settings, failures), time, stoppingToken);
@@ -117,6 +128,7 @@ internal sealed partial class OutboxDispatcher(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        await _session.ResetAsync();
         if (!_leader)
         {
             return;
@@ -138,13 +150,13 @@ internal sealed partial class OutboxDispatcher(
 
     private async Task<BatchResult> DispatchBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        if (!await HoldLeaseAsync(scope.ServiceProvider, cancellationToken))
+        var services = await _session.GetAsync(cancellationToken);
+        if (!await HoldLeaseAsync(services, cancellationToken))
         {
             return BatchResult.Idle;
         }
 
-        var store = scope.ServiceProvider.GetRequiredService<OutboxStore>();
+        var store = services.GetRequiredService<OutboxStore>();
         var rows = await store.GetUnsentAsync(settings.BatchSize, time.GetUtcNow(), cancellationToken);
         await ScanBacklogAsync(store, rows.Count, settings, cancellationToken);
         if (rows.Count == 0)

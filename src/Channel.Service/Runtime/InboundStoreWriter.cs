@@ -28,22 +28,25 @@ internal sealed partial class InboundStoreWriter : IAsyncDisposable
     /// <summary>Batches written in one transaction at most.</summary>
     internal const int MaxRequestsPerTransaction = 64;
 
-    private readonly IServiceScopeFactory _scopes;
+    /// <summary>How long consecutive transactions share one scope and connection at most.</summary>
+    private static readonly TimeSpan SessionLifetime = TimeSpan.FromMinutes(1);
+
     private readonly OutboxWriter _outbox;
     private readonly ChannelMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<InboundStoreRequest> _requests = System.Threading.Channels.Channel.CreateUnbounded<InboundStoreRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ChannelDbSession _session;
     private readonly Task _loop;
 
     public InboundStoreWriter(IServiceScopeFactory scopes, OutboxWriter outbox, ChannelMetrics metrics, TimeProvider time, ILogger<InboundStoreWriter> logger)
     {
-        _scopes = scopes;
         _outbox = outbox;
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _session = new ChannelDbSession(scopes, time, SessionLifetime);
         _loop = Task.Run(WriteLoopAsync);
     }
 
@@ -104,6 +107,8 @@ internal sealed partial class InboundStoreWriter : IAsyncDisposable
             {
                 left.Completion.TrySetCanceled();
             }
+
+            await _session.DisposeAsync();
         }
     }
 
@@ -160,12 +165,25 @@ internal sealed partial class InboundStoreWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes the group in one transaction, in the scope consecutive groups share; a failure resets that scope.</summary>
     private async Task<List<PendingEvent>[]> WriteGroupAsync(List<InboundStoreRequest> group)
     {
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
-        var leases = scope.ServiceProvider.GetRequiredService<AccountLeaseStore>();
-        var secrets = scope.ServiceProvider.GetRequiredService<AccountSecretStore>();
+        try
+        {
+            return await WriteGroupAsync(group, await _session.GetAsync(_stopping.Token));
+        }
+        catch
+        {
+            await _session.ResetAsync();
+            throw;
+        }
+    }
+
+    private async Task<List<PendingEvent>[]> WriteGroupAsync(List<InboundStoreRequest> group, IServiceProvider services)
+    {
+        var db = services.GetRequiredService<ChannelDbContext>();
+        var leases = services.GetRequiredService<AccountLeaseStore>();
+        var secrets = services.GetRequiredService<AccountSecretStore>();
         var protectedPeers = group.Select(r => r.Peers is null ? null : secrets.ProtectPeerCache(r.AccountId, r.Peers)).ToList();
         using var activity = ChannelTelemetry.Source.StartActivity("inbound.store");
         activity?.SetTag("channel.inbound.batches", group.Count);
