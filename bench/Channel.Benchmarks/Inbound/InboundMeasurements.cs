@@ -24,6 +24,7 @@ internal static class InboundMeasurements
         var latencyAccounts = int.Parse(Option(args, "--latency-accounts", "10"), CultureInfo.InvariantCulture);
         var rawMessages = int.Parse(Option(args, "--raw-messages", "50000"), CultureInfo.InvariantCulture);
         var warmup = int.Parse(Option(args, "--warmup", "200"), CultureInfo.InvariantCulture);
+        var warmupPhase = int.Parse(Option(args, "--warmup-phase", "40000"), CultureInfo.InvariantCulture);
 
         await using var rig = await LoadRig.StartAsync();
         var accounts = await rig.OnboardAsync(accountCounts.Append(latencyAccounts).Max());
@@ -33,6 +34,14 @@ internal static class InboundMeasurements
         // replaces the first, instrumented code only after a few thousand messages, and the first phase measured
         // before that paid up to twice the CPU per message of the same phase run later.
         await rig.SendAsync(consumer, accounts, "warm", accounts.Count * warmup, rate: 0, stamp: false);
+
+        // Then each throughput phase's shape once, unmeasured: run a second and a third time, the same phase still got
+        // faster (1 account: 2.7 k, 3.0 k, then 4.0 k msg/s) while what that shape exercises warmed up (its code paths
+        // tiering up, the thread pool's size). The goal is sustained throughput, so the measured run is the warm one.
+        foreach (var count in accountCounts)
+        {
+            await rig.SendAsync(consumer, accounts.Take(count).ToList(), $"warm{count}", warmupPhase / count * count, rate: 0, stamp: false);
+        }
 
         foreach (var count in accountCounts)
         {
