@@ -10,14 +10,32 @@ namespace Channel.Persistence.Outbox;
 public sealed class OutboxStore(ChannelDbContext db)
 {
     /// <summary>Up to <paramref name="max"/> unsent rows available at <paramref name="now"/>, in Id order, untracked.</summary>
-    public async Task<IReadOnlyList<OutboxMessage>> GetUnsentAsync(int max, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<OutboxMessage>> GetUnsentAsync(int max, DateTimeOffset now, CancellationToken cancellationToken) =>
+        GetUnsentAsync(max, now, [], skipRowsWithoutAccount: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="GetUnsentAsync(int, DateTimeOffset, CancellationToken)"/>, without the rows of
+    /// <paramref name="skipAccounts"/> (and, with <paramref name="skipRowsWithoutAccount"/>, of no account): the
+    /// dispatcher's read while those accounts' earlier rows are still being published.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxMessage>> GetUnsentAsync(
+        int max, DateTimeOffset now, IReadOnlyCollection<Guid> skipAccounts, bool skipRowsWithoutAccount, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        return await db.OutboxMessages.AsNoTracking()
-            .Where(m => m.SentAt == null && m.AvailableAt <= now)
-            .OrderBy(m => m.Id)
-            .Take(max)
-            .ToListAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(skipAccounts);
+        var query = db.OutboxMessages.AsNoTracking().Where(m => m.SentAt == null && m.AvailableAt <= now);
+        if (skipAccounts.Count > 0)
+        {
+            var skipped = skipAccounts.ToList();
+            query = query.Where(m => m.AccountId == null || !skipped.Contains(m.AccountId.Value));
+        }
+
+        if (skipRowsWithoutAccount)
+        {
+            query = query.Where(m => m.AccountId != null);
+        }
+
+        return await query.OrderBy(m => m.Id).Take(max).ToListAsync(cancellationToken);
     }
 
     /// <summary>Marks the rows published (after the broker confirmed them).</summary>

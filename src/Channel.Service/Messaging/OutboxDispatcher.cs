@@ -12,14 +12,15 @@ namespace Channel.Service.Messaging;
 
 /// <summary>
 /// Publishes outbox rows in Id order with MessageId = the row's MessageId, and marks them sent only after the
-/// broker confirmed them (publisher confirms; a short statement, no lock held while publishing). Within a batch each
-/// account's rows are published one after the other in Id order (concurrent publishes reach the broker in any
-/// order), accounts side by side; on a failure the account's chain stops, every confirmed row is marked, and the
-/// dispatcher backs off (jittered, doubling) and retries from the first unsent row, so per-account order holds while
-/// the broker is down and the host never crashes. Woken by <see cref="OutboxSignal"/>; polls as a safety net; prunes sent rows.
+/// broker confirmed them (publisher confirms; a short statement, no lock held while publishing). Each account's rows
+/// go in a chain, one after the other in Id order (concurrent publishes reach the broker in any order); accounts'
+/// chains run side by side, and an account's next rows are read once its chain is done and marked. On a failure the
+/// chain stops, what it confirmed is marked, and the dispatcher starts no chain until a back-off (jittered, doubling)
+/// ends, then goes on from the first unsent row, so per-account order holds while the broker is down and the host
+/// never crashes. Woken by <see cref="OutboxSignal"/> and by finished chains; polls as a safety net; prunes sent rows.
 /// <para>
-/// Several replicas: only the holder of the "outbox-dispatcher" lease (<see cref="ServiceLease"/>, renewed before every
-/// batch, released on shutdown) publishes, so the whole outbox keeps one publisher and per-account order holds; the
+/// Several replicas: only the holder of the "outbox-dispatcher" lease (<see cref="ServiceLease"/>, renewed every
+/// <c>Leases:RenewInterval</c> while it starts chains, released on shutdown) publishes, so the whole outbox keeps one publisher and per-account order holds; the
 /// others stand by and take over once it expires (<c>Leases:Duration</c>). A single lease rather than "rows of the
 /// accounts I lease": status events of accounts nobody leases (onboarding, revoked) must be published too, and a
 /// hand-over of an account would otherwise let two dispatchers interleave its rows.
@@ -51,14 +52,18 @@ internal sealed partial class OutboxDispatcher(
     /// <summary>The scope and open connection that consecutive batches share; reset after a failure and when quiet.</summary>
     private readonly ChannelDbSession _session = new(scopes, time, SessionLifetime);
 
-    private enum BatchResult
-    {
-        Idle,
-        Drained,
-        Full,
-        Failed,
-    }
+    /// <summary>The chains publishing now, by account (<see cref="Guid.Empty"/>: rows without one). Only the loop touches it.</summary>
+    private readonly Dictionary<Guid, Task<ChainOutcome>> _chains = [];
 
+    /// <summary>The pending wait for <see cref="OutboxSignal"/>, kept from turn to turn so that no notification is lost.</summary>
+    private Task<bool>? _wake;
+
+    /// <summary>
+    /// Turns until stopped: mark what finished chains confirmed, start chains for the accounts that have rows waiting
+    /// and none publishing, then wait for a chain to finish or new rows. An account's next rows are read only after its
+    /// previous chain's rows are marked, so its order holds; but no account waits for another's chain, as it did when
+    /// every batch waited for its longest chain before reading the next.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (busSettings.Transport == BusTransport.InMemory)
@@ -68,55 +73,214 @@ internal sealed partial class OutboxDispatcher(
 
         var settings = options.Value;
         var failures = 0;
+        var retryAt = DateTimeOffset.MinValue;
         var nextPrune = time.GetUtcNow();
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var result = await DispatchBatchAsync(settings, stoppingToken);
-                if (result == BatchResult.Failed)
-                {
-                    failures++;
-                    await _session.ResetAsync();
-                    await Task.Delay(Backoff(settings, failures), time, stoppingToken);
-                    continue;
-                }
-
-                failures = 0;
-                if (time.GetUtcNow() >= nextPrune)
-                {
-                    await PruneAsync(settings, stoppingToken);
-                    nextPrune = time.GetUtcNow() + settings.PruneInterval;
-                }
-
-                if (result != BatchResult.Full
-                    && !await signal.WaitAsync(_backlogStale ? settings.BacklogScanInterval : settings.PollInterval, stoppingToken))
-                {
-                    // Quiet: give the connection back rather than hold it through idle hours.
-                    await _session.ResetAsync();
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-#pragma warning disable CA1031 // The dispatcher must survive a database outage; it retries.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                failures++;
-                LogDispatchFailed(logger, exception);
-                await _session.ResetAsync();
                 try
                 {
-                    await Task.Delay(Backoff(settings, failures), time, stoppingToken);
+                    var settled = await SettleAsync(CancellationToken.None);
+                    if (settled.Failure is { } failure)
+                    {
+                        failures++;
+                        retryAt = time.GetUtcNow() + Backoff(settings, failures);
+                        await _session.ResetAsync();
+                        LogBackingOff(logger, failure);
+                    }
+                    else if (settled.Confirmed > 0)
+                    {
+                        failures = 0;
+                    }
+
+                    if (time.GetUtcNow() >= retryAt)
+                    {
+                        await StartChainsAsync(settings, stoppingToken);
+                    }
+
+                    if (time.GetUtcNow() >= nextPrune)
+                    {
+                        await PruneAsync(settings, stoppingToken);
+                        nextPrune = time.GetUtcNow() + settings.PruneInterval;
+                    }
+
+                    await WaitAsync(settings, retryAt, stoppingToken);
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     break;
                 }
+#pragma warning disable CA1031 // The dispatcher must survive a database outage; it retries.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    failures++;
+                    LogDispatchFailed(logger, exception);
+                    await _session.ResetAsync();
+                    try
+                    {
+                        await Task.Delay(Backoff(settings, failures), time, stoppingToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
             }
         }
+        finally
+        {
+            await StopChainsAsync();
+        }
+    }
+
+    /// <summary>
+    /// While chains run, until one finishes: new rows are read then. Reading sooner (at each commit, or again at once
+    /// after a full read) cost a scan past the busy accounts' backlog each time: one account with a backlog of
+    /// thousands went from 200 to 340 µs of CPU per message, and from 3.4 k to 2.3 k msg/s.
+    /// With none running, until new rows are committed, or at most until the next poll (the safety net, or the
+    /// backlog figures' refresh) or the end of a back-off; a quiet wait gives the connection back.
+    /// </summary>
+    private async Task WaitAsync(OutboxOptions settings, DateTimeOffset retryAt, CancellationToken cancellationToken)
+    {
+        _wake ??= signal.WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+        if (_chains.Count > 0)
+        {
+            await Task.WhenAny(_chains.Values);
+        }
+        else
+        {
+            var timeout = _backlogStale ? settings.BacklogScanInterval : settings.PollInterval;
+            var untilRetry = retryAt - time.GetUtcNow();
+            if (untilRetry > TimeSpan.Zero && untilRetry < timeout)
+            {
+                timeout = untilRetry;
+            }
+
+            using var delay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var poll = Task.Delay(timeout, time, delay.Token);
+            if (await Task.WhenAny(_wake, poll) == poll)
+            {
+                await _session.ResetAsync();
+            }
+
+            await delay.CancelAsync();
+        }
+
+        if (_wake.IsCompleted)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _wake = null;
+        }
+    }
+
+    /// <summary>
+    /// Marks what the finished chains confirmed (called with no token: a confirmed row left unmarked would be
+    /// published again) and records their failures. Returns how many were confirmed and the first failure, if any.
+    /// </summary>
+    private async Task<(int Confirmed, string? Failure)> SettleAsync(CancellationToken cancellationToken)
+    {
+        var finished = _chains.Where(chain => chain.Value.IsCompleted).ToList();
+        if (finished.Count == 0)
+        {
+            return (0, null);
+        }
+
+        var outcomes = new List<ChainOutcome>(finished.Count);
+        foreach (var (account, chain) in finished)
+        {
+            _chains.Remove(account);
+            outcomes.Add(await chain);
+        }
+
+        var store = (await _session.GetAsync(cancellationToken)).GetRequiredService<OutboxStore>();
+        var confirmed = outcomes.SelectMany(o => o.Confirmed).ToList();
+        await store.MarkSentAsync(confirmed, time.GetUtcNow(), cancellationToken);
+        var failures = outcomes.Where(o => o.Failed is not null).Select(o => o.Failed!.Value).ToList();
+        foreach (var (rowId, error) in failures)
+        {
+            await store.RecordFailureAsync(rowId, error, parkUntil: null, cancellationToken);
+            LogPublishFailed(logger, rowId, confirmed.Count, error);
+        }
+
+        if (failures.Count > 0)
+        {
+            status.PublishFailed(failures[0].Error);
+            return (confirmed.Count, failures[0].Error);
+        }
+
+        status.Published(time.GetUtcNow());
+        if (confirmed.Count > 0)
+        {
+            LogPublished(logger, confirmed.Count);
+        }
+
+        return (confirmed.Count, null);
+    }
+
+    /// <summary>Stopping: the chains see the token and end; what they had confirmed is marked.</summary>
+    private async Task StopChainsAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_chains.Values);
+            await SettleAsync(CancellationToken.None);
+        }
+#pragma warning disable CA1031 // Shutting down: unmarked rows are published again after the restart (same MessageId).
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogDispatchFailed(logger, exception);
+        }
+    }
+
+    /// <summary>
+    /// Reads unsent rows in Id order (up to <c>Outbox:BatchSize</c>), skipping accounts whose chain is still
+    /// publishing, and starts a chain for each account found.
+    /// </summary>
+    private async Task StartChainsAsync(OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        var services = await _session.GetAsync(cancellationToken);
+        if (!await HoldLeaseAsync(services, cancellationToken))
+        {
+            return;
+        }
+
+        var store = services.GetRequiredService<OutboxStore>();
+        var busy = _chains.Keys.Where(account => account != Guid.Empty).ToList();
+        var rows = await store.GetUnsentAsync(settings.BatchSize, time.GetUtcNow(), busy, skipRowsWithoutAccount: _chains.ContainsKey(Guid.Empty), cancellationToken);
+        await ScanBacklogAsync(store, busy: rows.Count > 0 || _chains.Count > 0, settings, cancellationToken);
+        var publishable = new List<(OutboxMessage Row, object Message, Type Type)>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (!TryDeserialize(row, out var message, out var type, out var error))
+            {
+                // Can never be published (unknown type, broken JSON): park it so that the rest goes on.
+                await store.RecordFailureAsync(row.Id, error, DateTimeOffset.MaxValue, CancellationToken.None);
+                LogPoisonRow(logger, row.Id, row.MessageId, row.MessageType, error);
+                continue;
+            }
+
+            publishable.Add((row, message, type));
+        }
+
+        // Each account's rows are published in Id order, one confirm at a time unless Outbox:PublishWindow allows more
+        // (its order is what consumers rely on); accounts run side by side.
+        foreach (var group in publishable.GroupBy(p => p.Row.AccountId ?? Guid.Empty))
+        {
+            _chains.Add(group.Key, PublishChainAsync([.. group], settings, cancellationToken));
+        }
+    }
+
+    private async Task<ChainOutcome> PublishChainAsync(
+        List<(OutboxMessage Row, object Message, Type Type)> rows, OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        using var activity = ChannelTelemetry.Source.StartActivity("outbox.publish");
+        activity?.SetTag("channel.outbox.rows", rows.Count);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.PublishTimeout);
+        return await PublishInOrderAsync(rows, settings.PublishWindow, timeout.Token);
     }
 
     // Jittered so that replicas which lost the broker together do not all retry in the same instant.
@@ -148,72 +312,6 @@ internal sealed partial class OutboxDispatcher(
         }
     }
 
-    private async Task<BatchResult> DispatchBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
-    {
-        var services = await _session.GetAsync(cancellationToken);
-        if (!await HoldLeaseAsync(services, cancellationToken))
-        {
-            return BatchResult.Idle;
-        }
-
-        var store = services.GetRequiredService<OutboxStore>();
-        var rows = await store.GetUnsentAsync(settings.BatchSize, time.GetUtcNow(), cancellationToken);
-        await ScanBacklogAsync(store, rows.Count, settings, cancellationToken);
-        if (rows.Count == 0)
-        {
-            return BatchResult.Idle;
-        }
-
-        using var activity = ChannelTelemetry.Source.StartActivity("outbox.publish");
-        activity?.SetTag("channel.outbox.rows", rows.Count);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.PublishTimeout);
-        var publishable = new List<(OutboxMessage Row, object Message, Type Type)>(rows.Count);
-        foreach (var row in rows)
-        {
-            if (!TryDeserialize(row, out var message, out var type, out var error))
-            {
-                // Can never be published (unknown type, broken JSON): park it so that the rest goes on.
-                await store.RecordFailureAsync(row.Id, error, DateTimeOffset.MaxValue, CancellationToken.None);
-                LogPoisonRow(logger, row.Id, row.MessageId, row.MessageType, error);
-                continue;
-            }
-
-            publishable.Add((row, message, type));
-        }
-
-        // Each account's rows are published in Id order, one confirm at a time unless Outbox:PublishWindow allows more
-        // (its order is what consumers rely on); accounts run side by side.
-        var chains = publishable.GroupBy(p => p.Row.AccountId)
-            .Select(group => PublishInOrderAsync([.. group], settings.PublishWindow, timeout.Token))
-            .ToList();
-        var outcomes = await Task.WhenAll(chains);
-        var confirmed = outcomes.SelectMany(o => o.Confirmed).ToList();
-
-        // Not cancellable: a confirmed row left unmarked would be published again.
-        await store.MarkSentAsync(confirmed, time.GetUtcNow(), CancellationToken.None);
-        var failures = outcomes.Where(o => o.Failed is not null).Select(o => (o.Failed!.Value.RowId, o.Failed.Value.Error)).ToList();
-        if (failures.Count > 0)
-        {
-            foreach (var (rowId, error) in failures)
-            {
-                await store.RecordFailureAsync(rowId, error, parkUntil: null, CancellationToken.None);
-                LogPublishFailed(logger, rowId, confirmed.Count, error);
-            }
-
-            status.PublishFailed(failures[0].Error);
-            return cancellationToken.IsCancellationRequested ? BatchResult.Idle : BatchResult.Failed;
-        }
-
-        status.Published(time.GetUtcNow());
-        if (confirmed.Count > 0)
-        {
-            LogPublished(logger, confirmed.Count);
-        }
-
-        return rows.Count >= settings.BatchSize ? BatchResult.Full : BatchResult.Drained;
-    }
-
     /// <summary>
     /// Takes or renews the dispatcher lease, but writes only every <c>Leases:RenewInterval</c> while it is held: a
     /// statement per batch was a database write per handful of messages. The lease lasts <c>Leases:Duration</c>, well
@@ -241,15 +339,15 @@ internal sealed partial class OutboxDispatcher(
     }
 
     /// <summary>
-    /// Refreshes the backlog figures (health, metrics): at once when nothing is left to read, otherwise at most every
+    /// Refreshes the backlog figures (health, metrics): at once when nothing is read or publishing, otherwise at most every
     /// <see cref="OutboxOptions.BacklogScanInterval"/>. The count reads every unsent row; under a backlog of thousands,
     /// counting before every batch cost more than publishing it. A skipped count makes the dispatcher look again within
     /// that interval once it is idle, so the figures settle soon after a drain.
     /// </summary>
-    private async Task ScanBacklogAsync(OutboxStore store, int rowsRead, OutboxOptions settings, CancellationToken cancellationToken)
+    private async Task ScanBacklogAsync(OutboxStore store, bool busy, OutboxOptions settings, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (rowsRead > 0 && now < _scanBacklogAt)
+        if (busy && now < _scanBacklogAt)
         {
             _backlogStale = true;
             return;
@@ -379,6 +477,9 @@ internal sealed partial class OutboxDispatcher(
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Debug, Message = "Published {Count} outbox row(s).")]
     private static partial void LogPublished(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Debug, Message = "Publishing failed ({Error}); no new publishes until the back-off ends.")]
+    private static partial void LogBackingOff(ILogger logger, string error);
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Information, Message = "Pruned {Count} sent outbox row(s).")]
     private static partial void LogPruned(ILogger logger, int count);

@@ -267,6 +267,44 @@ public abstract class OutboxBehaviours : IAsyncLifetime
         Assert.Equal(all.Count, await store.PruneAsync(now.AddMicroseconds(1), Ct));
     }
 
+    [Fact]
+    public async Task Store_Unsent_SkipsTheRowsOfAccountsStillPublishing()
+    {
+        var busy = await SaveAccountAsync();
+        var free = await SaveAccountAsync();
+        var freeIds = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            await AddInboundAsync(busy, Guid.CreateVersion7());
+            freeIds.Add(Guid.CreateVersion7());
+            await AddInboundAsync(free, freeIds[^1]);
+        }
+
+        var now = DateTimeOffset.UtcNow.AddYears(1);
+        var withoutAccount = Guid.CreateVersion7();
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            MessageId = withoutAccount, MessageType = nameof(AccountStatusChanged), Body = "{}", CreatedAt = DateTimeOffset.UtcNow, AvailableAt = DateTimeOffset.UtcNow,
+        });
+        await db.SaveChangesAsync(Ct);
+        var store = scope.ServiceProvider.GetRequiredService<OutboxStore>();
+
+        var rows = await store.GetUnsentAsync(100, now, [busy.Id.Value], skipRowsWithoutAccount: false, Ct);
+        Assert.DoesNotContain(rows, r => r.AccountId == busy.Id.Value);
+        Assert.Equal(freeIds, rows.Where(r => r.MessageType == nameof(InboundMessageReceived)).Select(r => r.MessageId));
+        Assert.Contains(rows, r => r.MessageId == withoutAccount);
+        Assert.True(rows.Select(r => r.Id).SequenceEqual(rows.Select(r => r.Id).Order()));
+
+        var accountsOnly = await store.GetUnsentAsync(100, now, [busy.Id.Value], skipRowsWithoutAccount: true, Ct);
+        Assert.Equal(rows.Where(r => r.AccountId is not null).Select(r => r.Id), accountsOnly.Select(r => r.Id));
+
+        var everything = await store.GetUnsentAsync(100, now, Ct);
+        Assert.Contains(everything, r => r.AccountId == busy.Id.Value);
+        Assert.Equal(everything.Count, (await store.GetUnsentAsync(100, now, [], skipRowsWithoutAccount: false, Ct)).Count);
+    }
+
     private static InboundMessageReceived Inbound(Guid eventId, TelegramAccount account, long sequence) => new()
     {
         EventId = eventId,
