@@ -5,15 +5,18 @@ namespace Channel.Persistence;
 
 /// <summary>
 /// A scope whose <see cref="ChannelDbContext"/> keeps its connection open, shared by the consecutive units of work of
-/// one background loop (the outbox dispatcher, the inbound store writer): for up to <c>lifetime</c>, and only while
-/// the units follow each other within <see cref="IdleLimit"/>, so a connection that sat idle (and may have been cut
-/// by a database restart) is not reused. A new scope and a connection opened per unit of work (EF opens one per
-/// statement outside a transaction; a SQLite open also sets the pragmas and registers EF's functions again) were a
-/// large part of a small unit's cost under a steady trickle of messages. The loop calls <see cref="ResetAsync"/> after
-/// a failure, so a broken connection or stale state is not reused. One loop only: not thread-safe.
+/// one background loop (the outbox dispatcher, the inbound store writer): for up to <see cref="MaxLifetime"/>, and
+/// only while the units follow each other within <see cref="IdleLimit"/>, so a connection that sat idle (and may have
+/// been cut by a database restart) is not reused. A new scope and a connection opened per unit of work (EF opens one
+/// per statement outside a transaction; a SQLite open also sets the pragmas and registers EF's functions again) were
+/// a large part of a small unit's cost under a steady trickle of messages. The loop calls <see cref="ResetAsync"/>
+/// after a failure, so a broken connection or stale state is not reused. One loop only: not thread-safe.
 /// </summary>
-public sealed class ChannelDbSession(IServiceScopeFactory scopes, TimeProvider time, TimeSpan lifetime) : IAsyncDisposable
+public sealed class ChannelDbSession(IServiceScopeFactory scopes, TimeProvider time) : IAsyncDisposable
 {
+    /// <summary>A scope is not reused for longer than this, however busy.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(1);
+
     /// <summary>A scope unused for longer is not reused.</summary>
     public static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(5);
 
@@ -44,7 +47,7 @@ public sealed class ChannelDbSession(IServiceScopeFactory scopes, TimeProvider t
         }
 
         _scope = scope;
-        _endsAt = now + lifetime;
+        _endsAt = now + MaxLifetime;
         _lastUsed = now;
         return scope.ServiceProvider;
     }

@@ -114,7 +114,7 @@ public sealed class SqlitePersistenceTests : AccountPersistenceBehaviours, IDisp
     {
         await using var harness = await StartAsync(Ct);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var session = new ChannelDbSession(harness.Services.GetRequiredService<IServiceScopeFactory>(), clock, TimeSpan.FromMinutes(1));
+        await using var session = new ChannelDbSession(harness.Services.GetRequiredService<IServiceScopeFactory>(), clock);
 
         var first = await session.GetAsync(Ct);
         var db = first.GetRequiredService<ChannelDbContext>();
@@ -141,7 +141,7 @@ public sealed class SqlitePersistenceTests : AccountPersistenceBehaviours, IDisp
 
         // Busy without pause, but past its lifetime: a new one too.
         var current = third;
-        for (var elapsed = TimeSpan.Zero; elapsed <= TimeSpan.FromMinutes(1); elapsed += TimeSpan.FromSeconds(4))
+        for (var elapsed = TimeSpan.Zero; elapsed <= ChannelDbSession.MaxLifetime; elapsed += TimeSpan.FromSeconds(4))
         {
             clock.Advance(TimeSpan.FromSeconds(4));
             current = await session.GetAsync(Ct);

@@ -20,8 +20,8 @@ namespace Channel.Service.Messaging;
 /// never crashes. Woken by <see cref="OutboxSignal"/> and by finished chains; polls as a safety net; prunes sent rows.
 /// <para>
 /// Several replicas: only the holder of the "outbox-dispatcher" lease (<see cref="ServiceLease"/>, renewed every
-/// <c>Leases:RenewInterval</c> while it starts chains, released on shutdown) publishes, so the whole outbox keeps one publisher and per-account order holds; the
-/// others stand by and take over once it expires (<c>Leases:Duration</c>). A single lease rather than "rows of the
+/// <c>Leases:RenewInterval</c> while it starts chains, released on shutdown) publishes, so the whole outbox keeps one
+/// publisher and per-account order holds; the others stand by and take over once it expires (<c>Leases:Duration</c>). A single lease rather than "rows of the
 /// accounts I lease": status events of accounts nobody leases (onboarding, revoked) must be published too, and a
 /// hand-over of an account would otherwise let two dispatchers interleave its rows.
 /// </para>
@@ -41,16 +41,13 @@ internal sealed partial class OutboxDispatcher(
     /// <summary>The <see cref="ServiceLease"/> name of the one replica that publishes.</summary>
     public const string LeaseName = "outbox-dispatcher";
 
-    /// <summary>How long the batches of a busy spell share one scope and connection at most.</summary>
-    private static readonly TimeSpan SessionLifetime = TimeSpan.FromMinutes(1);
-
     private bool _leader;
     private DateTimeOffset _renewLeaseAt = DateTimeOffset.MinValue;
     private DateTimeOffset _scanBacklogAt = DateTimeOffset.MinValue;
     private bool _backlogStale;
 
-    /// <summary>The scope and open connection that consecutive batches share; reset after a failure and when quiet.</summary>
-    private readonly ChannelDbSession _session = new(scopes, time, SessionLifetime);
+    /// <summary>The scope and open connection that consecutive turns share; reset after a failure and when quiet.</summary>
+    private readonly ChannelDbSession _session = new(scopes, time);
 
     /// <summary>The chains publishing now, by account (<see cref="Guid.Empty"/>: rows without one). Only the loop touches it.</summary>
     private readonly Dictionary<Guid, Task<ChainOutcome>> _chains = [];
@@ -81,12 +78,11 @@ internal sealed partial class OutboxDispatcher(
             {
                 try
                 {
-                    var settled = await SettleAsync(CancellationToken.None);
+                    var settled = await SettleAsync();
                     if (settled.Failure is { } failure)
                     {
                         failures++;
                         retryAt = time.GetUtcNow() + Backoff(settings, failures);
-                        await _session.ResetAsync();
                         LogBackingOff(logger, failure);
                     }
                     else if (settled.Confirmed > 0)
@@ -176,10 +172,10 @@ internal sealed partial class OutboxDispatcher(
     }
 
     /// <summary>
-    /// Marks what the finished chains confirmed (called with no token: a confirmed row left unmarked would be
-    /// published again) and records their failures. Returns how many were confirmed and the first failure, if any.
+    /// Marks what the finished chains confirmed (not cancellable: a confirmed row left unmarked would be published
+    /// again) and records their failures. Returns how many were confirmed and the first failure, if any.
     /// </summary>
-    private async Task<(int Confirmed, string? Failure)> SettleAsync(CancellationToken cancellationToken)
+    private async Task<(int Confirmed, string? Failure)> SettleAsync()
     {
         var finished = _chains.Where(chain => chain.Value.IsCompleted).ToList();
         if (finished.Count == 0)
@@ -194,13 +190,13 @@ internal sealed partial class OutboxDispatcher(
             outcomes.Add(await chain);
         }
 
-        var store = (await _session.GetAsync(cancellationToken)).GetRequiredService<OutboxStore>();
+        var store = (await _session.GetAsync(CancellationToken.None)).GetRequiredService<OutboxStore>();
         var confirmed = outcomes.SelectMany(o => o.Confirmed).ToList();
-        await store.MarkSentAsync(confirmed, time.GetUtcNow(), cancellationToken);
+        await store.MarkSentAsync(confirmed, time.GetUtcNow(), CancellationToken.None);
         var failures = outcomes.Where(o => o.Failed is not null).Select(o => o.Failed!.Value).ToList();
         foreach (var (rowId, error) in failures)
         {
-            await store.RecordFailureAsync(rowId, error, parkUntil: null, cancellationToken);
+            await store.RecordFailureAsync(rowId, error, parkUntil: null, CancellationToken.None);
             LogPublishFailed(logger, rowId, confirmed.Count, error);
         }
 
@@ -225,7 +221,7 @@ internal sealed partial class OutboxDispatcher(
         try
         {
             await Task.WhenAll(_chains.Values);
-            await SettleAsync(CancellationToken.None);
+            await SettleAsync();
         }
 #pragma warning disable CA1031 // Shutting down: unmarked rows are published again after the restart (same MessageId).
         catch (Exception exception)

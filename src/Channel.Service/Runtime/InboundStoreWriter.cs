@@ -28,9 +28,6 @@ internal sealed partial class InboundStoreWriter : IAsyncDisposable
     /// <summary>Batches written in one transaction at most.</summary>
     internal const int MaxRequestsPerTransaction = 64;
 
-    /// <summary>How long consecutive transactions share one scope and connection at most.</summary>
-    private static readonly TimeSpan SessionLifetime = TimeSpan.FromMinutes(1);
-
     private readonly OutboxWriter _outbox;
     private readonly ChannelMetrics _metrics;
     private readonly TimeProvider _time;
@@ -46,7 +43,7 @@ internal sealed partial class InboundStoreWriter : IAsyncDisposable
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _session = new ChannelDbSession(scopes, time, SessionLifetime);
+        _session = new ChannelDbSession(scopes, time);
         _loop = Task.Run(WriteLoopAsync);
     }
 
