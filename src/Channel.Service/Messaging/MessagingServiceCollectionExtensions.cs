@@ -38,6 +38,7 @@ public static class MessagingServiceCollectionExtensions
                 options.PollInterval = outbox.PollInterval;
                 options.BacklogScanInterval = outbox.BacklogScanInterval;
                 options.PublishWindow = outbox.PublishWindow;
+                options.Publisher = outbox.Publisher;
             })
             .ValidateOnStart();
         services.AddSingleton<OutboxStatus>();
@@ -89,6 +90,15 @@ public static class MessagingServiceCollectionExtensions
                 x.UsingInMemory((context, cfg) => cfg.ReceiveEndpoint(SendCommandQueue, endpoint => ConfigureCommandEndpoint(endpoint, context)));
             }
         });
+        if (bus.Transport == BusTransport.RabbitMq && outbox.Publisher == OutboxPublisher.Direct)
+        {
+            services.AddSingleton<IOutboxTransport, DirectOutboxTransport>();
+        }
+        else
+        {
+            services.AddSingleton<IOutboxTransport, MassTransitOutboxTransport>();
+        }
+
         services.AddHostedService<OutboxDispatcher>();
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: [HealthServices.Readiness]);
         return services;

@@ -1,11 +1,9 @@
-using System.Text.Json;
 using Channel.MTProto.Client;
 using Channel.Persistence;
 using Channel.Persistence.Leases;
 using Channel.Persistence.Outbox;
 using Channel.Service.Observability;
 using Channel.Service.Replicas;
-using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace Channel.Service.Messaging;
@@ -28,7 +26,7 @@ namespace Channel.Service.Messaging;
 /// </summary>
 internal sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
-    IBus bus,
+    IOutboxTransport transport,
     OutboxSignal signal,
     OutboxStatus status,
     IOptions<OutboxOptions> options,
@@ -247,10 +245,10 @@ internal sealed partial class OutboxDispatcher(
         var busy = _chains.Keys.Where(account => account != Guid.Empty).ToList();
         var rows = await store.GetUnsentAsync(settings.BatchSize, time.GetUtcNow(), busy, skipRowsWithoutAccount: _chains.ContainsKey(Guid.Empty), cancellationToken);
         await ScanBacklogAsync(store, busy: rows.Count > 0 || _chains.Count > 0, settings, cancellationToken);
-        var publishable = new List<(OutboxMessage Row, object Message, Type Type)>(rows.Count);
+        var publishable = new List<(Guid Account, OutboxPublish Publish)>(rows.Count);
         foreach (var row in rows)
         {
-            if (!TryDeserialize(row, out var message, out var type, out var error))
+            if (!transport.TryPrepare(row, out var publish, out var error))
             {
                 // Can never be published (unknown type, broken JSON): park it so that the rest goes on.
                 await store.RecordFailureAsync(row.Id, error, DateTimeOffset.MaxValue, CancellationToken.None);
@@ -258,25 +256,24 @@ internal sealed partial class OutboxDispatcher(
                 continue;
             }
 
-            publishable.Add((row, message, type));
+            publishable.Add((row.AccountId ?? Guid.Empty, publish));
         }
 
-        // Each account's rows are published in Id order, one confirm at a time unless Outbox:PublishWindow allows more
-        // (its order is what consumers rely on); accounts run side by side.
-        foreach (var group in publishable.GroupBy(p => p.Row.AccountId ?? Guid.Empty))
+        // Each account's rows are published in Id order (its order is what consumers rely on), up to the transport's
+        // window awaiting confirms; accounts run side by side.
+        foreach (var group in publishable.GroupBy(p => p.Account, p => p.Publish))
         {
             _chains.Add(group.Key, PublishChainAsync([.. group], settings, cancellationToken));
         }
     }
 
-    private async Task<ChainOutcome> PublishChainAsync(
-        List<(OutboxMessage Row, object Message, Type Type)> rows, OutboxOptions settings, CancellationToken cancellationToken)
+    private async Task<ChainOutcome> PublishChainAsync(List<OutboxPublish> rows, OutboxOptions settings, CancellationToken cancellationToken)
     {
         using var activity = ChannelTelemetry.Source.StartActivity("outbox.publish");
         activity?.SetTag("channel.outbox.rows", rows.Count);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.PublishTimeout);
-        return await PublishInOrderAsync(rows, settings.PublishWindow, timeout.Token);
+        return await PublishInOrderAsync(rows, transport.Window, timeout.Token);
     }
 
     // Jittered so that replicas which lost the broker together do not all retry in the same instant.
@@ -356,19 +353,16 @@ internal sealed partial class OutboxDispatcher(
     }
 
     /// <summary>
-    /// Publishes one account's rows, started in Id order, with up to <paramref name="window"/> awaiting their confirms.
-    /// With a window of 1 (the default) each waits for the previous one's confirm, so they reach the exchange in order.
-    /// With more, concurrent publishes can overtake each other inside MassTransit (continuations resumed out of order;
-    /// a test saw a whole window arrive reversed right after start-up), so order is the consumer's, by Sequence. The
-    /// first row still goes alone, so that set-up (send endpoint, exchange, channel) is awaited once. After a failure
-    /// nothing more is started; the ones in flight are still awaited, and those confirmed count as sent (they were
-    /// delivered); the failed row is retried.
+    /// Publishes one account's rows in Id order, with up to <paramref name="window"/> awaiting their confirms: each is
+    /// started once the previous one is on the wire, so they reach the exchange in order (<see cref="IOutboxTransport"/>).
+    /// The first row still goes alone, so that set-up (connection, exchange) is awaited once. After a failure nothing
+    /// more is started; the ones in flight are still awaited, and those confirmed before the first failure count as
+    /// sent; the failed row and everything after it are published again, in order, after the back-off.
     /// </summary>
-    private async Task<ChainOutcome> PublishInOrderAsync(
-        List<(OutboxMessage Row, object Message, Type Type)> rows, int window, CancellationToken cancellationToken)
+    private async Task<ChainOutcome> PublishInOrderAsync(List<OutboxPublish> rows, int window, CancellationToken cancellationToken)
     {
         var confirmed = new List<long>(rows.Count);
-        var inFlight = new Queue<(long RowId, Task Publish)>(Math.Min(window, rows.Count));
+        var inFlight = new Queue<(long RowId, Task Confirm)>(Math.Min(window, rows.Count));
         (long RowId, string Error)? failed = null;
         var next = 0;
         while (true)
@@ -376,8 +370,20 @@ internal sealed partial class OutboxDispatcher(
             var limit = confirmed.Count == 0 ? 1 : window;
             while (failed is null && next < rows.Count && inFlight.Count < limit)
             {
-                var (row, message, type) = rows[next++];
-                inFlight.Enqueue((row.Id, Publish(row.MessageId, message, type, cancellationToken)));
+                var publish = rows[next++];
+                Task confirm;
+                try
+                {
+                    confirm = await transport.StartAsync(publish, cancellationToken);
+                }
+#pragma warning disable CA1031 // A publish that cannot be written fails like one the broker refused.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    confirm = Task.FromException(exception);
+                }
+
+                inFlight.Enqueue((publish.RowId, confirm));
             }
 
             if (!inFlight.TryDequeue(out var oldest))
@@ -387,8 +393,11 @@ internal sealed partial class OutboxDispatcher(
 
             try
             {
-                await oldest.Publish;
-                confirmed.Add(oldest.RowId);
+                await oldest.Confirm.WaitAsync(cancellationToken);
+                if (failed is null)
+                {
+                    confirmed.Add(oldest.RowId);
+                }
             }
 #pragma warning disable CA1031 // Any failure leaves the row unsent, to be retried.
             catch (Exception exception)
@@ -401,52 +410,7 @@ internal sealed partial class OutboxDispatcher(
         }
     }
 
-    private Task Publish(Guid messageId, object message, Type type, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = messageId), cancellationToken);
-        }
-#pragma warning disable CA1031 // A publish that throws before it returns a task fails like one whose task faults.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            return Task.FromException(exception);
-        }
-    }
-
     private sealed record ChainOutcome(List<long> Confirmed, (long RowId, string Error)? Failed);
-
-    private static bool TryDeserialize(OutboxMessage row, out object message, out Type type, out string error)
-    {
-        message = null!;
-        error = string.Empty;
-        if (!OutboxMessageTypes.TryResolve(row.MessageType, out var resolved))
-        {
-            type = typeof(object);
-            error = $"Unknown message type '{row.MessageType}'.";
-            return false;
-        }
-
-        type = resolved;
-        try
-        {
-            if (JsonSerializer.Deserialize(row.Body, resolved, OutboxMessageTypes.JsonOptions) is { } value)
-            {
-                message = value;
-                return true;
-            }
-
-            error = "The body is JSON null.";
-        }
-        catch (JsonException exception)
-        {
-            // The exception's message names the path, not the content.
-            error = $"Unreadable body: {exception.Message}";
-        }
-
-        return false;
-    }
 
     private async Task PruneAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {

@@ -17,6 +17,7 @@ internal sealed class OutboxOptions
     public const string PollIntervalKey = "Outbox:PollInterval";
     public const string BacklogScanIntervalKey = "Outbox:BacklogScanInterval";
     public const string PublishWindowKey = "Outbox:PublishWindow";
+    public const string PublisherKey = "Outbox:Publisher";
     public const int MaxPublishWindow = 1000;
     public const int MaxBatchSize = 1000;
 
@@ -24,13 +25,14 @@ internal sealed class OutboxOptions
     public int BatchSize { get; set; } = 200;
 
     /// <summary>
-    /// Publishes of one account awaiting the broker's confirm at once. 1 (the default) waits for each confirm before
-    /// the next publish, which is what keeps an account's events in Sequence order on the exchange; more gives one
-    /// account more throughput than one broker round trip per event, but its events may then arrive out of order
-    /// (MassTransit does not keep the order of concurrent publishes: a test saw a window arrive reversed), so its
-    /// consumers must order by Sequence.
+    /// Publishes of one account awaiting the broker's confirm at once, with the <see cref="OutboxPublisher.Direct"/>
+    /// publisher; they still reach the exchange in Sequence order (one channel routes in the order it is written). 1
+    /// waits for each confirm: one broker round trip per event. The MassTransit publisher always waits for each confirm.
     /// </summary>
-    public int PublishWindow { get; set; } = 1;
+    public int PublishWindow { get; set; } = 100;
+
+    /// <summary>Who writes the events to RabbitMQ (<see cref="OutboxPublisher"/>); the in-memory bus is always MassTransit's.</summary>
+    public OutboxPublisher Publisher { get; set; } = OutboxPublisher.Direct;
 
     /// <summary>How long sent rows are kept (for inspection and replays by hand).</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
@@ -59,6 +61,7 @@ internal sealed class OutboxOptions
         {
             BatchSize = ConfigurationValues.ParseInt(configuration, BatchSizeKey, defaults.BatchSize, 1, MaxBatchSize),
             PublishWindow = ConfigurationValues.ParseInt(configuration, PublishWindowKey, defaults.PublishWindow, 1, MaxPublishWindow),
+            Publisher = ReadPublisher(configuration, defaults.Publisher),
             Retention = ReadDuration(configuration, RetentionKey, defaults.Retention, TimeSpan.FromDays(365)),
             PruneInterval = ReadDuration(configuration, PruneIntervalKey, defaults.PruneInterval, TimeSpan.FromDays(1)),
             RetryMinDelay = ReadDuration(configuration, RetryMinDelayKey, defaults.RetryMinDelay, TimeSpan.FromMinutes(10)),
@@ -89,6 +92,11 @@ internal sealed class OutboxOptions
             return (PublishWindowKey, string.Create(CultureInfo.InvariantCulture, $"expected a whole number from 1 to {MaxPublishWindow}."));
         }
 
+        if (!Enum.IsDefined(options.Publisher))
+        {
+            return (PublisherKey, "expected 'Direct' or 'MassTransit'.");
+        }
+
         foreach (var (key, value) in new[]
                  {
                      (RetentionKey, options.Retention), (PruneIntervalKey, options.PruneInterval), (RetryMinDelayKey, options.RetryMinDelay),
@@ -105,6 +113,20 @@ internal sealed class OutboxOptions
         return options.RetryMaxDelay < options.RetryMinDelay
             ? (RetryMaxDelayKey, $"must not be shorter than {RetryMinDelayKey}.")
             : null;
+    }
+
+    private static OutboxPublisher ReadPublisher(IConfiguration configuration, OutboxPublisher defaultValue)
+    {
+        var text = configuration[PublisherKey]?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return defaultValue;
+        }
+
+        // Names only: a number such as "1" must not silently pick a publisher.
+        return !char.IsAsciiDigit(text[0]) && Enum.TryParse<OutboxPublisher>(text, ignoreCase: true, out var publisher)
+            ? publisher
+            : throw new InvalidConfigurationException(PublisherKey, "expected 'Direct' or 'MassTransit'.");
     }
 
     private static TimeSpan ReadDuration(IConfiguration configuration, string key, TimeSpan defaultValue, TimeSpan max)

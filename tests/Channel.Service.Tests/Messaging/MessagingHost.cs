@@ -5,6 +5,7 @@ using Channel.Domain.Accounts;
 using Channel.Persistence;
 using Channel.Persistence.Outbox;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -63,7 +64,7 @@ internal sealed class MessagingHost : IAsyncDisposable
     }
 
     /// <summary>Writes <paramref name="count"/> InboundMessageReceived rows in one transaction; returns their EventIds in order.</summary>
-    public async Task<List<Guid>> AddInboundAsync(TelegramAccount account, int count)
+    public async Task<List<Guid>> AddInboundAsync(TelegramAccount account, int count, string text = "hello")
     {
         var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToList();
         await using var scope = Services.CreateAsyncScope();
@@ -82,7 +83,7 @@ internal sealed class MessagingHost : IAsyncDisposable
                         Sequence = i + 1,
                         Chat = new ChatRef { Kind = ChatKinds.User, Id = 42 },
                         TelegramMessageId = i + 1,
-                        Text = "hello",
+                        Text = text,
                         SentAt = DateTimeOffset.UtcNow,
                         ReceivedAt = DateTimeOffset.UtcNow,
                     });
@@ -92,6 +93,32 @@ internal sealed class MessagingHost : IAsyncDisposable
             },
             TestContext.Current.CancellationToken);
         return ids;
+    }
+
+    /// <summary>Writes one row as it is, bypassing <see cref="OutboxWriter"/>: for rows no writer of ours would produce.</summary>
+    public async Task<Guid> AddRawRowAsync(TelegramAccount account, string messageType, string body)
+    {
+        var id = Guid.CreateVersion7();
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            MessageId = id,
+            AccountId = account.Id.Value,
+            MessageType = messageType,
+            Body = body,
+            CreatedAt = DateTimeOffset.UtcNow,
+            AvailableAt = DateTimeOffset.UtcNow,
+        });
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        return id;
+    }
+
+    public async Task<OutboxMessage> RowAsync(Guid messageId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        return await db.OutboxMessages.AsNoTracking().SingleAsync(m => m.MessageId == messageId, TestContext.Current.CancellationToken);
     }
 
     public async Task<long> UnsentAsync()
