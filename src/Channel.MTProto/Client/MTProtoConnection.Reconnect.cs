@@ -193,20 +193,30 @@ internal sealed partial class MTProtoConnection
         ExponentialBackoff.Delay(attempt, _options.ReconnectBaseDelay, _options.ReconnectMaxDelay, _options.ReconnectJitter, ExponentialBackoff.Unit(_random));
 
     /// <summary>
-    /// ping_delay_disconnect every <see cref="MTProtoClientOptions.PingInterval"/> (the server closes the connection if
-    /// the next one is late; an unanswered ping closes it from our side) and future salts before the known ones run out.
+    /// ping_delay_disconnect at once and then every <see cref="MTProtoClientOptions.PingInterval"/> (the server closes
+    /// the connection if the next one is late; an unanswered ping closes it from our side) and future salts before the
+    /// known ones run out.
     /// </summary>
     private async Task KeepAliveLoopAsync(CancellationToken cancellationToken)
     {
+        // The server sends a session's updates, and re-sends the ones we never acknowledged, only over the connection
+        // that last carried a message of that session. With nothing else to send, a new connection would stay unknown
+        // to it, and silent, until the first tick.
+        await PingDelayDisconnectAsync(cancellationToken).ConfigureAwait(false);
         await RefreshSaltsIfNeededAsync(cancellationToken).ConfigureAwait(false);
         using var timer = new PeriodicTimer(_options.PingInterval, _timeProvider);
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
-            var ping = new PingDelayDisconnect { PingId = RandomInt64(), DisconnectDelay = (int)_options.PingDisconnectDelay.TotalSeconds };
-            await InvokeServiceAsync(ping, _options.PingInterval, cancellationToken).ConfigureAwait(false);
+            await PingDelayDisconnectAsync(cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _salt, SelectSalt());
             await RefreshSaltsIfNeededAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private Task<PongBase> PingDelayDisconnectAsync(CancellationToken cancellationToken)
+    {
+        var ping = new PingDelayDisconnect { PingId = RandomInt64(), DisconnectDelay = (int)_options.PingDisconnectDelay.TotalSeconds };
+        return InvokeServiceAsync(ping, _options.PingInterval, cancellationToken);
     }
 
     private async Task RefreshSaltsIfNeededAsync(CancellationToken cancellationToken)

@@ -197,6 +197,29 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task IdleClient_NewConnection_SessionLiveWithoutACall_PushesArrive()
+    {
+        // Pushes go only over the connection that last carried a message of the session: a client that connects with
+        // nothing to send must still make its session known there, or it hears nothing until its first keep-alive.
+        await using var host = await WorldTestHost.StartAsync();
+        host.World.CreateUser(new NewUser("9996621801", "Alice"));
+        var (first, _) = await host.LoginAsync("9996621802");
+        await Eventually(() => first.Session.GetSalts(host.Emulator.MainDcId).Count > 1);
+        var saved = first.Session.Serialize();
+        await first.DisposeAsync();
+        await Eventually(() => host.World.Connections("9996621802").Count == 0);
+
+        // Restored with future salts and nothing received yet: no call, no salt request and no ack to send.
+        var client = host.NewClient(session: MTProtoSessionState.Deserialize(saved));
+        await client.ConnectAsync(Ct);
+        await Eventually(() => host.World.Connections("9996621802").Count == 1);
+
+        host.World.SendMessage("9996621801", "9996621802", "while idle");
+        var update = Assert.IsType<UpdateNewMessage>(Assert.Single(Assert.IsType<UpdatesConstructor>(await client.Updates.ReadAsync(Ct)).Updates));
+        Assert.Equal("while idle", ((Message)update.Message).MessageValue);
+    }
+
+    [Fact]
     public async Task Reconnects_WithNewSessionIds_ServerSessionsStayBounded()
     {
         await using var host = await WorldTestHost.StartAsync();
