@@ -14,7 +14,7 @@ namespace Channel.Service.Runtime;
 /// Stores the accounts' batches (<see cref="InboundBatchHandler"/>): each batch's new events go to the outbox and its
 /// account's advanced update state to AccountUpdateStates <em>in one transaction</em>; a fact already in the outbox
 /// (same EventId) is not added twice and takes no new Sequence. Every account's part is fenced by its lease first
-/// (<see cref="AccountLeaseStore.FenceAsync"/>).
+/// (<see cref="AccountLeaseStore.FenceAllAsync"/>).
 /// <para>
 /// Group commit: one loop writes the batches that are waiting, from every account, in one transaction (up to
 /// <see cref="MaxRequestsPerTransaction"/>). Under a stream spread over many accounts a transaction per batch was most
@@ -189,10 +189,7 @@ internal sealed partial class InboundStoreWriter : IAsyncDisposable
         {
             db.ChangeTracker.Clear();
             var now = _time.GetUtcNow();
-            foreach (var request in group)
-            {
-                await leases.FenceAsync(request.Lease, now, ct);
-            }
+            await leases.FenceAllAsync([.. group.Select(r => r.Lease)], now, ct);
 
             var accounts = group.Select(r => r.AccountId).Distinct().ToList();
             var states = await db.AccountUpdateStates.Where(s => accounts.Contains(s.AccountId)).ToDictionaryAsync(s => s.AccountId, ct);

@@ -122,6 +122,50 @@ public abstract class AccountLeaseBehaviours
     }
 
     [Fact]
+    public async Task FenceAll_TenHeldLeases_OneStatementPerEight_AndTheTransactionCommits()
+    {
+        await using var harness = await StartAsync(Ct);
+        List<Lease> leases = [];
+        for (var i = 0; i < 10; i++)
+        {
+            leases.Add((await AcquireAsync(harness, await SaveAccountAsync(harness), Me, Now))!);
+        }
+
+        // A take-over and back gives a token other than 1, so tokens differ between accounts as they do in production.
+        await AcquireAsync(harness, leases[3].AccountId, Other, Now + Duration);
+        leases[3] = (await AcquireAsync(harness, leases[3].AccountId, Me, Now + (2 * Duration)))!;
+
+        var before = UpdateCommands(harness);
+        await FenceAllAsync(harness, [.. leases, leases[0]], Now.AddSeconds(1));
+
+        Assert.Equal(2, UpdateCommands(harness) - before);
+        Assert.Equal(3, leases[3].Token);
+    }
+
+    [Fact]
+    public async Task FenceAll_OneLeaseTakenOver_ThrowsLeaseLostForThatOne()
+    {
+        await using var harness = await StartAsync(Ct);
+        List<Lease> leases = [];
+        for (var i = 0; i < 3; i++)
+        {
+            leases.Add((await AcquireAsync(harness, await SaveAccountAsync(harness), Me, Now))!);
+        }
+
+        // The second account's lease is released and taken by another replica.
+        await using (var scope = harness.CreateScope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<AccountLeaseStore>().ReleaseAsync(leases[1], Ct));
+        }
+
+        Assert.NotNull(await AcquireAsync(harness, leases[1].AccountId, Other, Now.AddSeconds(1)));
+
+        var error = await Assert.ThrowsAsync<LeaseLostException>(() => FenceAllAsync(harness, leases, Now.AddSeconds(2)));
+
+        Assert.Equal((leases[1].AccountId, 1L), (error.AccountId, error.Token));
+    }
+
+    [Fact]
     public async Task Fence_ExpiredButNotTakenOver_ThrowsLeaseLost()
     {
         await using var harness = await StartAsync(Ct);
@@ -245,6 +289,14 @@ public abstract class AccountLeaseBehaviours
                 await db.SaveChangesAsync(ct);
             },
             Ct);
+    }
+
+    private static async Task FenceAllAsync(PersistenceHarness harness, IReadOnlyList<Lease> leases, DateTimeOffset now)
+    {
+        await using var scope = harness.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        var store = scope.ServiceProvider.GetRequiredService<AccountLeaseStore>();
+        await db.InTransactionAsync(ct => store.FenceAllAsync(leases, now, ct), Ct);
     }
 
     private static async Task<int?> StoredPtsAsync(PersistenceHarness harness, TelegramAccountId account)
