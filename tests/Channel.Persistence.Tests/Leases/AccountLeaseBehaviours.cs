@@ -125,11 +125,7 @@ public abstract class AccountLeaseBehaviours
     public async Task FenceAll_TenHeldLeases_OneStatementPerEight_AndTheTransactionCommits()
     {
         await using var harness = await StartAsync(Ct);
-        List<Lease> leases = [];
-        for (var i = 0; i < 10; i++)
-        {
-            leases.Add((await AcquireAsync(harness, await SaveAccountAsync(harness), Me, Now))!);
-        }
+        var leases = await AcquireManyAsync(harness, 10);
 
         // A take-over and back gives a token other than 1, so tokens differ between accounts as they do in production.
         await AcquireAsync(harness, leases[3].AccountId, Other, Now + Duration);
@@ -146,11 +142,7 @@ public abstract class AccountLeaseBehaviours
     public async Task FenceAll_OneLeaseTakenOver_ThrowsLeaseLostForThatOne()
     {
         await using var harness = await StartAsync(Ct);
-        List<Lease> leases = [];
-        for (var i = 0; i < 3; i++)
-        {
-            leases.Add((await AcquireAsync(harness, await SaveAccountAsync(harness), Me, Now))!);
-        }
+        var leases = await AcquireManyAsync(harness, 3);
 
         // The second account's lease is released and taken by another replica.
         await using (var scope = harness.CreateScope())
@@ -289,6 +281,18 @@ public abstract class AccountLeaseBehaviours
                 await db.SaveChangesAsync(ct);
             },
             Ct);
+    }
+
+    /// <summary>New accounts, each leased by <see cref="Me"/> at <see cref="Now"/>.</summary>
+    private static async Task<List<Lease>> AcquireManyAsync(PersistenceHarness harness, int count)
+    {
+        List<Lease> leases = [];
+        for (var i = 0; i < count; i++)
+        {
+            leases.Add((await AcquireAsync(harness, await SaveAccountAsync(harness), Me, Now))!);
+        }
+
+        return leases;
     }
 
     private static async Task FenceAllAsync(PersistenceHarness harness, IReadOnlyList<Lease> leases, DateTimeOffset now)

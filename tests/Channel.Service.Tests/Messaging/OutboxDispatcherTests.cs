@@ -38,23 +38,7 @@ public sealed class OutboxDispatcherTests(RabbitMqNode node)
         // With the default publisher (Direct) and window (100 awaiting confirms) an account's rows reach the queue in
         // the order they were written, account by account, while the two accounts go side by side. (Through
         // MassTransit's publish, a window of 32 arrived reversed right after start-up: see the next test.)
-        RabbitMqNode.RequireInstalled();
-        await using var probe = await BusProbe.StartAsync(node.AmqpUri, "InboundMessageReceived", $"probe-{Guid.NewGuid():N}");
-        await using var host = await MessagingHost.StartAsync(("Bus:Transport", "RabbitMq"), ("ConnectionStrings:RabbitMq", node.AmqpUri.ToString()));
-        var first = await host.AddAccountAsync();
-        var second = await host.AddAccountAsync("+4915112345679");
-
-        List<Guid> firstIds = [], secondIds = [];
-        for (var round = 0; round < 3; round++)
-        {
-            firstIds.AddRange(await host.AddInboundAsync(first, 400));
-            secondIds.AddRange(await host.AddInboundAsync(second, 400));
-        }
-
-        var envelopes = await probe.WaitForAsync(2_400);
-        Assert.Equal(firstIds, ArrivedOf(envelopes, first));
-        Assert.Equal(secondIds, ArrivedOf(envelopes, second));
-        Assert.Equal(0, await Eventually.ReachedAsync(host.UnsentAsync, n => n == 0));
+        await TwoAccountsRowsArriveInIdOrderAsync(rounds: 3, rowsPerRound: 400);
     }
 
     [Fact]
@@ -62,21 +46,7 @@ public sealed class OutboxDispatcherTests(RabbitMqNode node)
     {
         // Outbox:Publisher=MassTransit publishes through MassTransit's IBus, whose concurrent publishes do not keep their
         // order; so it waits for each confirm whatever Outbox:PublishWindow says.
-        RabbitMqNode.RequireInstalled();
-        await using var probe = await BusProbe.StartAsync(node.AmqpUri, "InboundMessageReceived", $"probe-{Guid.NewGuid():N}");
-        await using var host = await MessagingHost.StartAsync(
-            ("Bus:Transport", "RabbitMq"), ("ConnectionStrings:RabbitMq", node.AmqpUri.ToString()), ("Outbox:Publisher", "MassTransit"),
-            ("Outbox:PublishWindow", "32"));
-        var first = await host.AddAccountAsync();
-        var second = await host.AddAccountAsync("+4915112345679");
-
-        var firstIds = await host.AddInboundAsync(first, 300);
-        var secondIds = await host.AddInboundAsync(second, 300);
-
-        var envelopes = await probe.WaitForAsync(600);
-        Assert.Equal(firstIds, ArrivedOf(envelopes, first));
-        Assert.Equal(secondIds, ArrivedOf(envelopes, second));
-        Assert.Equal(0, await Eventually.ReachedAsync(host.UnsentAsync, n => n == 0));
+        await TwoAccountsRowsArriveInIdOrderAsync(rounds: 1, rowsPerRound: 300, ("Outbox:Publisher", "MassTransit"), ("Outbox:PublishWindow", "32"));
     }
 
     [Fact]
@@ -231,6 +201,32 @@ public sealed class OutboxDispatcherTests(RabbitMqNode node)
 
         // The status is refreshed after the rows are marked sent, not in the same instant.
         Assert.Equal(0, await Eventually.ReachedAsync(() => Task.FromResult(host.Status.Backlog), n => n == 0));
+    }
+
+    /// <summary>
+    /// Two accounts' rows, written round by round in turns, must reach the queue in the order they were written,
+    /// account by account, and all be marked sent.
+    /// </summary>
+    private async Task TwoAccountsRowsArriveInIdOrderAsync(int rounds, int rowsPerRound, params (string Key, string Value)[] settings)
+    {
+        RabbitMqNode.RequireInstalled();
+        await using var probe = await BusProbe.StartAsync(node.AmqpUri, "InboundMessageReceived", $"probe-{Guid.NewGuid():N}");
+        await using var host = await MessagingHost.StartAsync(
+            [("Bus:Transport", "RabbitMq"), ("ConnectionStrings:RabbitMq", node.AmqpUri.ToString()), .. settings]);
+        var first = await host.AddAccountAsync();
+        var second = await host.AddAccountAsync("+4915112345679");
+
+        List<Guid> firstIds = [], secondIds = [];
+        for (var round = 0; round < rounds; round++)
+        {
+            firstIds.AddRange(await host.AddInboundAsync(first, rowsPerRound));
+            secondIds.AddRange(await host.AddInboundAsync(second, rowsPerRound));
+        }
+
+        var envelopes = await probe.WaitForAsync(2 * rounds * rowsPerRound);
+        Assert.Equal(firstIds, ArrivedOf(envelopes, first));
+        Assert.Equal(secondIds, ArrivedOf(envelopes, second));
+        Assert.Equal(0, await Eventually.ReachedAsync(host.UnsentAsync, n => n == 0));
     }
 
     private static Guid MessageIdOf(JsonElement envelope) => envelope.GetProperty("messageId").GetGuid();
