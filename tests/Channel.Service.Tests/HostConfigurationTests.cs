@@ -14,6 +14,9 @@ public sealed class HostConfigurationTests
     [InlineData("--Database:Provider=SqlServer", "ConnectionStrings:Channel")]
     [InlineData("--Database:Provider=PostgreSql", "ConnectionStrings:PostgreSql")]
     [InlineData("--DataProtection:KeyEncryptionKey=short", "DataProtection:KeyEncryptionKey")]
+    [InlineData("--Outbox:Publisher=Fast", "Outbox:Publisher")]
+    [InlineData("--Outbox:Publisher=1", "Outbox:Publisher")]
+    [InlineData("--Outbox:PublishWindow=0", "Outbox:PublishWindow")]
     public void Build_InvalidConfiguration_FailsNamingTheKey(string argument, string key)
     {
         var error = Assert.Throws<InvalidConfigurationException>(() => ChannelHost.Build([argument]));
