@@ -14,6 +14,8 @@ public sealed class HostConfigurationTests
     [InlineData("--Database:Provider=SqlServer", "ConnectionStrings:Channel")]
     [InlineData("--Database:Provider=PostgreSql", "ConnectionStrings:PostgreSql")]
     [InlineData("--DataProtection:KeyEncryptionKey=short", "DataProtection:KeyEncryptionKey")]
+    [InlineData("--Bus:Transport=Kafka", "Bus:Transport")]
+    [InlineData("--Bus:Transport=1", "Bus:Transport")]
     [InlineData("--Outbox:Publisher=Fast", "Outbox:Publisher")]
     [InlineData("--Outbox:Publisher=1", "Outbox:Publisher")]
     [InlineData("--Outbox:PublishWindow=0", "Outbox:PublishWindow")]

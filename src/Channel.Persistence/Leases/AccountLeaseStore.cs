@@ -111,10 +111,7 @@ public sealed class AccountLeaseStore(ChannelDbContext db)
     public async Task FenceAsync(Lease lease, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("A fenced write needs a transaction: run it inside InTransactionAsync.");
-        }
+        RequireTransaction();
 
         // A no-op UPDATE rather than a read: it takes the row's write lock on every provider (SELECT ... FOR UPDATE
         // would be PostgreSQL's only), which a take-over's UPDATE then waits for.
@@ -146,10 +143,7 @@ public sealed class AccountLeaseStore(ChannelDbContext db)
             return;
         }
 
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("A fenced write needs a transaction: run it inside InTransactionAsync.");
-        }
+        RequireTransaction();
 
         foreach (var chunk in distinct.Chunk(FenceChunk))
         {
@@ -177,6 +171,14 @@ public sealed class AccountLeaseStore(ChannelDbContext db)
                     await FenceAsync(lease, now, cancellationToken);
                 }
             }
+        }
+    }
+
+    private void RequireTransaction()
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("A fenced write needs a transaction: run it inside InTransactionAsync.");
         }
     }
 

@@ -17,6 +17,25 @@ internal static class ConfigurationValues
         return bool.TryParse(text.Trim(), out var value) ? value : throw new InvalidConfigurationException(key, "expected 'true' or 'false'.");
     }
 
+    /// <summary>
+    /// One of <typeparamref name="TEnum"/>'s names, in any case. Names only: a number such as "1" must not silently
+    /// pick a value. <paramref name="expected"/> lists the names for the error.
+    /// </summary>
+    public static TEnum ParseEnumName<TEnum>(IConfiguration configuration, string key, TEnum defaultValue, string expected)
+        where TEnum : struct, Enum
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return defaultValue;
+        }
+
+        text = text.Trim();
+        return !char.IsAsciiDigit(text[0]) && Enum.TryParse<TEnum>(text, ignoreCase: true, out var value)
+            ? value
+            : throw new InvalidConfigurationException(key, expected);
+    }
+
     public static int ParseInt(IConfiguration configuration, string key, int defaultValue, int min, int max)
     {
         var text = configuration[key];

@@ -1,7 +1,7 @@
 namespace Channel.Service.Messaging;
 
 /// <summary>The broker refused a publish (a nack) or the connection carrying it was lost before its confirm.</summary>
-public sealed class BrokerPublishException : Exception
+internal sealed class BrokerPublishException : Exception
 {
     public BrokerPublishException()
     {

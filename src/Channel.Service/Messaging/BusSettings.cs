@@ -1,4 +1,5 @@
 using Channel.Persistence.Configuration;
+using Channel.Service.Hosting;
 
 namespace Channel.Service.Messaging;
 
@@ -43,18 +44,10 @@ internal sealed class BusSettings
     public static BusSettings Load(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var settings = new BusSettings();
-        var transport = configuration[TransportKey];
-        if (!string.IsNullOrWhiteSpace(transport))
+        var settings = new BusSettings
         {
-            // Names only: a number such as "1" must not silently pick a transport.
-            if (char.IsAsciiDigit(transport.Trim()[0]) || !Enum.TryParse<BusTransport>(transport.Trim(), ignoreCase: true, out var parsed))
-            {
-                throw new InvalidConfigurationException(TransportKey, "expected 'InMemory' or 'RabbitMq'.");
-            }
-
-            settings.Transport = parsed;
-        }
+            Transport = ConfigurationValues.ParseEnumName(configuration, TransportKey, BusTransport.InMemory, "expected 'InMemory' or 'RabbitMq'."),
+        };
 
         if (settings.Transport == BusTransport.RabbitMq)
         {

@@ -55,10 +55,12 @@ internal sealed partial class DirectOutboxTransport(
     public async ValueTask<Task> StartAsync(OutboxPublish publish, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(publish);
+        // MassTransit's convention, as in the envelope: the EventId is the correlation id too.
+        var messageId = publish.MessageId.ToString();
         var properties = new BasicProperties
         {
-            MessageId = publish.MessageId.ToString(),
-            CorrelationId = publish.MessageId.ToString(),
+            MessageId = messageId,
+            CorrelationId = messageId,
             ContentType = MassTransitEnvelopeWriter.ContentType,
             Persistent = true,
         };

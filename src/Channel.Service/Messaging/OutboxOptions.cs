@@ -18,6 +18,7 @@ internal sealed class OutboxOptions
     public const string BacklogScanIntervalKey = "Outbox:BacklogScanInterval";
     public const string PublishWindowKey = "Outbox:PublishWindow";
     public const string PublisherKey = "Outbox:Publisher";
+    private const string PublisherExpected = "expected 'Direct' or 'MassTransit'.";
     public const int MaxPublishWindow = 1000;
     public const int MaxBatchSize = 1000;
 
@@ -61,7 +62,7 @@ internal sealed class OutboxOptions
         {
             BatchSize = ConfigurationValues.ParseInt(configuration, BatchSizeKey, defaults.BatchSize, 1, MaxBatchSize),
             PublishWindow = ConfigurationValues.ParseInt(configuration, PublishWindowKey, defaults.PublishWindow, 1, MaxPublishWindow),
-            Publisher = ReadPublisher(configuration, defaults.Publisher),
+            Publisher = ConfigurationValues.ParseEnumName(configuration, PublisherKey, defaults.Publisher, PublisherExpected),
             Retention = ReadDuration(configuration, RetentionKey, defaults.Retention, TimeSpan.FromDays(365)),
             PruneInterval = ReadDuration(configuration, PruneIntervalKey, defaults.PruneInterval, TimeSpan.FromDays(1)),
             RetryMinDelay = ReadDuration(configuration, RetryMinDelayKey, defaults.RetryMinDelay, TimeSpan.FromMinutes(10)),
@@ -94,7 +95,7 @@ internal sealed class OutboxOptions
 
         if (!Enum.IsDefined(options.Publisher))
         {
-            return (PublisherKey, "expected 'Direct' or 'MassTransit'.");
+            return (PublisherKey, PublisherExpected);
         }
 
         foreach (var (key, value) in new[]
@@ -113,20 +114,6 @@ internal sealed class OutboxOptions
         return options.RetryMaxDelay < options.RetryMinDelay
             ? (RetryMaxDelayKey, $"must not be shorter than {RetryMinDelayKey}.")
             : null;
-    }
-
-    private static OutboxPublisher ReadPublisher(IConfiguration configuration, OutboxPublisher defaultValue)
-    {
-        var text = configuration[PublisherKey]?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            return defaultValue;
-        }
-
-        // Names only: a number such as "1" must not silently pick a publisher.
-        return !char.IsAsciiDigit(text[0]) && Enum.TryParse<OutboxPublisher>(text, ignoreCase: true, out var publisher)
-            ? publisher
-            : throw new InvalidConfigurationException(PublisherKey, "expected 'Direct' or 'MassTransit'.");
     }
 
     private static TimeSpan ReadDuration(IConfiguration configuration, string key, TimeSpan defaultValue, TimeSpan max)
