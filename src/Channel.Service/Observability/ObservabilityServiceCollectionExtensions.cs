@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Channel.MTProto.Client;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -22,6 +23,15 @@ internal static class ObservabilityServiceCollectionExtensions
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(ChannelMetrics.MeterName, MTProtoTelemetry.Name);
+
+                // Meters are matched by name across the process: a second host in it (an embedder's, a test's) has its
+                // own "Channel" and ASP.NET Core meters, and its gauges would overwrite ours. Keep this host's own.
+                ((IDeferredMeterProviderBuilder)metrics).Configure((provider, builder) =>
+                {
+                    var ours = provider.GetRequiredService<IMeterFactory>();
+                    builder.AddView(instrument =>
+                        instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, ours) ? MetricStreamConfiguration.Drop : null);
+                });
                 metrics.AddAspNetCoreInstrumentation();
                 metrics.AddPrometheusExporter();
                 if (settings.ExportsOtlp)

@@ -82,9 +82,8 @@ public sealed partial class TelemetryTests(SandboxHostFixture fixture) : Sandbox
             Client.SendCodeAsync(new SendCodeRequest { AccountId = floodedAccount.Id }, cancellationToken: Ct).ResponseAsync);
         World.DropConnections(phone);
 
-        using var http = new HttpClient { BaseAddress = Host.ManagementAddress };
         var samples = await Eventually.ReachedAsync(
-            async () => PrometheusSample.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct)),
+            () => ScrapeAsync(Host),
             s => Sum(s, "channel_mtproto_reconnects_total") >= 1 && Sum(s, "channel_accounts", ("status", "Active")) >= 1 && Sum(s, "channel_accounts_connected") >= 1
                  && Sum(s, "channel_inbound_messages_total", ("event_type", "InboundMessageReceived")) >= 1,
             TimeSpan.FromMinutes(2));
@@ -100,6 +99,38 @@ public sealed partial class TelemetryTests(SandboxHostFixture fixture) : Sandbox
         Assert.InRange(Sum(samples, "channel_mtproto_rpc_duration_seconds_count", ("rpc_method", "auth.signIn")), 1, 10_000);
         var signInSeconds = Sum(samples, "channel_mtproto_rpc_duration_seconds_sum", ("rpc_method", "auth.signIn"));
         Assert.InRange(signInSeconds, double.Epsilon, 600);
+    }
+
+    [Fact]
+    public async Task TwoHostsInOneProcess_EachScrapeShowsOnlyItsOwnAccounts()
+    {
+        // Meters are process-wide by name: without scoping, one host's /metrics reported another's gauges (a flaky
+        // Pending count above when test hosts ran side by side; embedders running two hosts would see the same).
+        var busyDirectory = OnboardingHost.NewDataDirectory();
+        var idleDirectory = OnboardingHost.NewDataDirectory();
+        try
+        {
+            await using var busy = await OnboardingHost.StartAsync(busyDirectory, new CapturedLogs(), "--sandbox");
+            await using var idle = await OnboardingHost.StartAsync(idleDirectory, new CapturedLogs(), "--sandbox");
+            for (var i = 0; i < 3; i++)
+            {
+                await busy.CreateAccountAsync($"+4915114{Interlocked.Increment(ref _nextPhone):000000}");
+            }
+
+            Assert.Equal(3, Sum(await ScrapeAsync(busy), "channel_accounts", ("status", "Pending")));
+            Assert.Equal(0, Sum(await ScrapeAsync(idle), "channel_accounts", ("status", "Pending")));
+        }
+        finally
+        {
+            OnboardingHost.DeleteDataDirectory(busyDirectory);
+            OnboardingHost.DeleteDataDirectory(idleDirectory);
+        }
+    }
+
+    private static async Task<List<PrometheusSample>> ScrapeAsync(OnboardingHost host)
+    {
+        using var http = new HttpClient { BaseAddress = host.ManagementAddress };
+        return PrometheusSample.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct));
     }
 
     private static double Sum(List<PrometheusSample> samples, string name, params (string Label, string Value)[] labels) =>
