@@ -60,6 +60,12 @@ public static class PersistenceServiceCollectionExtensions
 
         // Before AddDataProtection: hosted services start in registration order, and DataProtection's reads the key ring.
         services.AddHostedService<DatabaseInitializer>();
+        if (settings.Provider == DatabaseProvider.Sqlite)
+        {
+            services.AddSingleton<SqliteCheckpointer>();
+            services.AddHostedService(provider => provider.GetRequiredService<SqliteCheckpointer>());
+        }
+
         services.AddScoped<AccountSecretStore>();
         services.AddScoped<SessionCheckClaims>();
         services.AddScoped<Leases.AccountLeaseStore>();

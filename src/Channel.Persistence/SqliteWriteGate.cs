@@ -11,6 +11,7 @@ public sealed class SqliteWriteGate : IDisposable
 {
     private readonly SemaphoreSlim _semaphore = new(1, 1);
     private int _waiting;
+    private TaskCompletionSource? _nextWrite;
 
     /// <summary>
     /// As long as SQLite's own busy timeout: a write that waits this long is stuck behind one that waits for it (a
@@ -61,7 +62,24 @@ public sealed class SqliteWriteGate : IDisposable
         }
     }
 
-    internal void Exit() => _semaphore.Release();
+    internal void Exit()
+    {
+        _semaphore.Release();
+        Interlocked.Exchange(ref _nextWrite, null)?.TrySetResult();
+    }
+
+    /// <summary>Completes when the next write leaves the gate (for <see cref="SqliteCheckpointer"/>; nothing is allocated per write while no one waits).</summary>
+    internal Task NextWriteAsync(CancellationToken cancellationToken)
+    {
+        var next = Volatile.Read(ref _nextWrite);
+        if (next is null)
+        {
+            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            next = Interlocked.CompareExchange(ref _nextWrite, created, null) ?? created;
+        }
+
+        return next.Task.WaitAsync(cancellationToken);
+    }
 
     /// <summary>True while no write holds the gate.</summary>
     internal bool IsFree => _semaphore.CurrentCount == 1;

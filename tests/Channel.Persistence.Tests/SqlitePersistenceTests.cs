@@ -47,6 +47,34 @@ public sealed class SqlitePersistenceTests : AccountPersistenceBehaviours, IDisp
         // 1 = NORMAL: no fsync per commit (see SqliteConnectionPragmas), on every connection the context opens.
         var synchronous = await db.Database.SqlQueryRaw<long>("SELECT synchronous AS Value FROM pragma_synchronous").SingleAsync(Ct);
         Assert.Equal(1, synchronous);
+
+        // Commits checkpoint by themselves only past the fallback size; SqliteCheckpointer does it before.
+        await db.Database.OpenConnectionAsync(Ct);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA wal_autocheckpoint";
+        Assert.Equal((long)SqliteCheckpointer.FallbackPages, await command.ExecuteScalarAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Checkpointer_AfterWrites_CopiesTheLogIntoTheDatabaseFile()
+    {
+        await using var harness = await StartAsync(Ct);
+        var checkpointer = harness.Services.GetRequiredService<SqliteCheckpointer>();
+        var file = new FileInfo(Path.Combine(DataDirectory, PersistenceSettings.SqliteFileName));
+        var before = file.Length;
+
+        // About 2 MiB: an eighth of what makes a commit checkpoint by itself (4,096 pages of 4 KiB), so only the checkpointer moves it.
+        await using var scope = harness.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChannelDbContext>();
+        await db.Database.ExecuteSqlRawAsync("CREATE TABLE Filler (Data BLOB NOT NULL)", Ct);
+        await db.Database.ExecuteSqlRawAsync(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 64) INSERT INTO Filler SELECT randomblob(32768) FROM n", Ct);
+
+        await WaitUntilAsync(() =>
+        {
+            file.Refresh();
+            return file.Length >= before + (2 * 1024 * 1024) && checkpointer.Checkpoints >= 1;
+        });
     }
 
     [Fact]
