@@ -22,7 +22,8 @@ internal enum ReceivedMessageCheck
 /// </summary>
 /// <remarks>
 /// A ring of the most recent ids, scanned linearly (vectorised by <see cref="MemoryExtensions.Contains{T}(Span{T}, T)"/>;
-/// 512 longs is 4 KiB, allocated on first use). Once the ring is full, an id older than every remembered one
+/// 512 longs is 4 KiB, grown from 32 as ids arrive: with a thousand idle accounts the full rings were a tenth of the
+/// managed heap). Once the ring is full, an id older than every remembered one
 /// cannot be proven new, so it counts as a duplicate, the same rule WTelegramClient applies. Not thread-safe:
 /// one receive loop owns it.
 /// </remarks>
@@ -32,6 +33,9 @@ internal sealed class ReceivedMessageWindow(int capacity = ReceivedMessageWindow
 
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(300);
     public static readonly TimeSpan MaxFuture = TimeSpan.FromSeconds(30);
+
+    /// <summary>The ring's first length: an idle connection sees a few ids a minute, so it grows to Capacity only when needed.</summary>
+    private const int InitialLength = 32;
 
     private long[]? _ring;
     private int _next;
@@ -54,7 +58,7 @@ internal sealed class ReceivedMessageWindow(int capacity = ReceivedMessageWindow
             return ReceivedMessageCheck.TooNew;
         }
 
-        var ring = _ring ??= new long[Capacity];
+        var ring = _ring ??= new long[Math.Min(InitialLength, Capacity)];
         var remembered = ring.AsSpan(0, _count);
         if (remembered.Contains(messageId))
         {
@@ -64,6 +68,13 @@ internal sealed class ReceivedMessageWindow(int capacity = ReceivedMessageWindow
         if (_count == Capacity && messageId < Min(remembered))
         {
             return ReceivedMessageCheck.Duplicate;
+        }
+
+        if (_count == ring.Length && ring.Length < Capacity)
+        {
+            // Not wrapped yet (it wraps only at Capacity), so the ids keep their order in the larger ring.
+            Array.Resize(ref _ring, Math.Min(ring.Length * 2, Capacity));
+            ring = _ring;
         }
 
         ring[_next] = messageId;

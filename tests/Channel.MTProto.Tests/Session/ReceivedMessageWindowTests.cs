@@ -40,4 +40,25 @@ public sealed class ReceivedMessageWindowTests
         Assert.Equal(ReceivedMessageCheck.Duplicate, window.Check(baseId, Now));
         Assert.Equal(ReceivedMessageCheck.Accepted, window.Check(baseId + 40, Now));
     }
+
+    [Fact]
+    public void Check_RingGrowsAsIdsArrive_EveryRememberedIdStaysADuplicate_AndItWrapsAtCapacity()
+    {
+        // The ring starts small and doubles up to the capacity: no id may be lost on the way.
+        var window = new ReceivedMessageWindow();
+        var baseId = MessageIdGenerator.FromTime(Now, MessageIdKind.ServerResponse);
+        var ids = Enumerable.Range(1, ReceivedMessageWindow.DefaultCapacity).Select(i => baseId + (4L * i)).ToList();
+        foreach (var id in ids)
+        {
+            Assert.Equal(ReceivedMessageCheck.Accepted, window.Check(id, Now));
+        }
+
+        Assert.All(ids, id => Assert.Equal(ReceivedMessageCheck.Duplicate, window.Check(id, Now)));
+
+        // Full: the next id replaces the oldest, which then counts as older than everything remembered.
+        Assert.Equal(ReceivedMessageCheck.Accepted, window.Check(ids[^1] + 4, Now));
+        Assert.Equal(ReceivedMessageCheck.Duplicate, window.Check(ids[0], Now));
+        Assert.Equal(ReceivedMessageCheck.Duplicate, window.Check(ids[1], Now));
+        Assert.Equal(ReceivedMessageCheck.Accepted, window.Check(ids[1] + 2, Now));
+    }
 }
