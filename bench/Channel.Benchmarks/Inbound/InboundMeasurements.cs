@@ -60,6 +60,11 @@ internal static class InboundMeasurements
             Report($"Latency at {latencyRate:N0} msg/s over {latencyAccounts} accounts, {samples.Count:N0} samples after warm-up: "
                    + $"p50 {Percentile(samples, 50):F1} ms, p95 {Percentile(samples, 95):F1} ms, p99 {Percentile(samples, 99):F1} ms, max {samples[^1]:F1} ms "
                    + $"(service CPU {latency.ServiceCpu.TotalSeconds / latency.Elapsed.TotalSeconds * 100:F0}% of one core, machine busy {latency.MachineCpu.TotalSeconds / latency.Elapsed.TotalSeconds * 100:F0}% of {Environment.ProcessorCount} cores)");
+
+            // Where in the phase the tail is: a slow start (warm-up) or spread out (steady-state queueing).
+            var fifth = latency.Latencies.Count / 5;
+            var byFifth = Enumerable.Range(0, 5).Select(i => Percentile([.. latency.Latencies.Skip(i * fifth).Take(fifth).Order()], 99).ToString("F1", CultureInfo.InvariantCulture));
+            Report($"  p99 by fifth of the phase, in arrival order (the first includes the warm-up): {string.Join(" / ", byFifth)} ms");
         }
 
         var body = consumer.LastBody;
