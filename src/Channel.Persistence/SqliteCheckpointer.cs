@@ -17,8 +17,10 @@ internal sealed partial class SqliteCheckpointer(
     PersistenceSettings settings, SqliteWriteGate gate, TimeProvider time, ILogger<SqliteCheckpointer> logger) : BackgroundService
 {
     /// <summary>
-    /// The WAL size (pages) at which a commit checkpoints by itself (SQLite's default is 1,000). With this service
-    /// running the log never gets there; four times the default bounds it if the service cannot keep up.
+    /// The WAL size (pages) at which a commit checkpoints by itself (SQLite's default is 1,000). Under a continuous
+    /// stream the log cannot start again from the top (a writer is always adding to it), so a commit still gets
+    /// there now and then; this service has copied nearly all of it by then, so little is left to copy. It also
+    /// bounds the log should this service fail.
     /// </summary>
     internal const int FallbackPages = 4096;
 
