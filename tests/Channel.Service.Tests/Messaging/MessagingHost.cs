@@ -31,6 +31,10 @@ internal sealed class MessagingHost : IAsyncDisposable
 
     public OutboxStatus Status => Services.GetRequiredService<OutboxStatus>();
 
+    /// <summary>A host whose bus is the RabbitMQ node at <paramref name="broker"/>, with any further settings.</summary>
+    public static Task<MessagingHost> StartOnRabbitMqAsync(Uri broker, params (string Key, string Value)[] settings) =>
+        StartAsync([("Bus:Transport", "RabbitMq"), ("ConnectionStrings:RabbitMq", broker.ToString()), .. settings]);
+
     public static async Task<MessagingHost> StartAsync(params (string Key, string Value)[] settings)
     {
         var root = Path.Combine(Path.GetTempPath(), "channel-tests", Guid.NewGuid().ToString("N"));

@@ -13,7 +13,7 @@ public sealed class OutboxDispatcherTests(RabbitMqNode node)
     {
         RabbitMqNode.RequireInstalled();
         await using var probe = await BusProbe.StartAsync(node.AmqpUri, "InboundMessageReceived", $"probe-{Guid.NewGuid():N}");
-        await using var host = await MessagingHost.StartAsync(("Bus:Transport", "RabbitMq"), ("ConnectionStrings:RabbitMq", node.AmqpUri.ToString()));
+        await using var host = await MessagingHost.StartOnRabbitMqAsync(node.AmqpUri);
         var account = await host.AddAccountAsync();
 
         var ids = await host.AddInboundAsync(account, 50);
@@ -68,7 +68,7 @@ public sealed class OutboxDispatcherTests(RabbitMqNode node)
         await consumerBus.StartAsync(TestContext.Current.CancellationToken);
         try
         {
-            await using var host = await MessagingHost.StartAsync(("Bus:Transport", "RabbitMq"), ("ConnectionStrings:RabbitMq", node.AmqpUri.ToString()));
+            await using var host = await MessagingHost.StartOnRabbitMqAsync(node.AmqpUri);
             var account = await host.AddAccountAsync();
 
             var ids = await host.AddInboundAsync(account, 1, text: "Привет, \"agent\" <b>&</b> 👋");
@@ -103,7 +103,7 @@ public sealed class OutboxDispatcherTests(RabbitMqNode node)
         await own.StartAsync();
         var queue = $"probe-{Guid.NewGuid():N}";
         var before = await BusProbe.StartAsync(own.AmqpUri, "InboundMessageReceived", queue);
-        await using var host = await MessagingHost.StartAsync(("Bus:Transport", "RabbitMq"), ("ConnectionStrings:RabbitMq", own.AmqpUri.ToString()));
+        await using var host = await MessagingHost.StartOnRabbitMqAsync(own.AmqpUri);
         var first = await host.AddAccountAsync();
         var second = await host.AddAccountAsync("+4915112345679");
         List<Guid> firstIds = [], secondIds = [];
@@ -141,7 +141,7 @@ public sealed class OutboxDispatcherTests(RabbitMqNode node)
     {
         RabbitMqNode.RequireInstalled();
         await using var probe = await BusProbe.StartAsync(node.AmqpUri, "InboundMessageReceived", $"probe-{Guid.NewGuid():N}");
-        await using var host = await MessagingHost.StartAsync(("Bus:Transport", "RabbitMq"), ("ConnectionStrings:RabbitMq", node.AmqpUri.ToString()));
+        await using var host = await MessagingHost.StartOnRabbitMqAsync(node.AmqpUri);
         var account = await host.AddAccountAsync();
 
         var broken = await host.AddRawRowAsync(account, "InboundMessageReceived", "{\"eventId\": ");
@@ -167,7 +167,7 @@ public sealed class OutboxDispatcherTests(RabbitMqNode node)
         await own.StartAsync();
         var queue = $"probe-{Guid.NewGuid():N}";
         await (await BusProbe.StartAsync(own.AmqpUri, "InboundMessageReceived", queue)).DisposeAsync();
-        await using var host = await MessagingHost.StartAsync(("Bus:Transport", "RabbitMq"), ("ConnectionStrings:RabbitMq", own.AmqpUri.ToString()));
+        await using var host = await MessagingHost.StartOnRabbitMqAsync(own.AmqpUri);
         var account = await host.AddAccountAsync();
         Assert.Equal(HealthStatus.Healthy, await Eventually.ReachedAsync(host.ReadinessAsync, s => s == HealthStatus.Healthy));
         Assert.Equal(0, await Eventually.ReachedAsync(host.UnsentAsync, n => n == 0));
@@ -211,8 +211,7 @@ public sealed class OutboxDispatcherTests(RabbitMqNode node)
     {
         RabbitMqNode.RequireInstalled();
         await using var probe = await BusProbe.StartAsync(node.AmqpUri, "InboundMessageReceived", $"probe-{Guid.NewGuid():N}");
-        await using var host = await MessagingHost.StartAsync(
-            [("Bus:Transport", "RabbitMq"), ("ConnectionStrings:RabbitMq", node.AmqpUri.ToString()), .. settings]);
+        await using var host = await MessagingHost.StartOnRabbitMqAsync(node.AmqpUri, settings);
         var first = await host.AddAccountAsync();
         var second = await host.AddAccountAsync("+4915112345679");
 
