@@ -18,10 +18,12 @@ internal static class IdleMeasurements
     {
         var count = int.Parse(InboundMeasurements.Option(args, "--accounts", "1000"), CultureInfo.InvariantCulture);
         var parallelism = int.Parse(InboundMeasurements.Option(args, "--parallelism", "16"), CultureInfo.InvariantCulture);
+        // For finding where RSS goes: a copy of the service's /proc/<pid>/smaps at each measuring point.
+        var smapsDirectory = InboundMeasurements.Option(args, "--smaps-dir", "");
         await using var rig = await LoadRig.StartAsync();
 
         await Task.Delay(Settle);
-        var empty = await MemoryAsync(rig);
+        var empty = await MemoryAsync(rig, smapsDirectory, "0-accounts");
         InboundMeasurements.Report($"0 accounts: {Describe(empty)}");
 
         // Two halves: what the second half adds is the cost of an account once the process's fixed costs (thread
@@ -30,12 +32,12 @@ internal static class IdleMeasurements
         var watch = Stopwatch.StartNew();
         var accounts = await rig.OnboardAsync(half, parallelism);
         await Task.Delay(Settle);
-        var halfway = await MemoryAsync(rig);
+        var halfway = await MemoryAsync(rig, smapsDirectory, $"{half}-accounts");
         InboundMeasurements.Report($"{half} idle connected accounts: {Describe(halfway)}; per account {PerAccount(empty, halfway, half)}");
         accounts.AddRange(await rig.OnboardAsync(count - half, parallelism, first: half));
         InboundMeasurements.Report($"Onboarded {count} accounts over gRPC ({parallelism} at a time) and saw them connected in {watch.Elapsed.TotalSeconds:F1} s");
         await Task.Delay(Settle);
-        var loaded = await MemoryAsync(rig);
+        var loaded = await MemoryAsync(rig, smapsDirectory, $"{count}-accounts");
         InboundMeasurements.Report($"{count} idle connected accounts: {Describe(loaded)}; per account {PerAccount(empty, loaded, count)}; "
                                    + $"each of the second {count - half} added {PerAccount(halfway, loaded, count - half)}");
 
@@ -46,14 +48,21 @@ internal static class IdleMeasurements
         await rig.WaitConnectedAsync(accounts, TimeSpan.FromMinutes(10));
         InboundMeasurements.Report($"Restart: gRPC answering after {answering.TotalSeconds:F1} s, all {count} connected from stored sessions after {watch.Elapsed.TotalSeconds:F1} s");
         await Task.Delay(Settle);
-        var restarted = await MemoryAsync(rig);
+        var restarted = await MemoryAsync(rig, smapsDirectory, $"{count}-accounts-restarted");
         InboundMeasurements.Report($"After restart, {count} idle accounts: {Describe(restarted)}; per account vs 0 accounts {PerAccount(empty, restarted, count)}");
     }
 
-    private static async Task<Memory> MemoryAsync(LoadRig rig)
+    private static async Task<Memory> MemoryAsync(LoadRig rig, string smapsDirectory, string label)
     {
         var pid = rig.Service.ProcessId;
         var managed = await ManagedHeap.LiveBytesAsync(pid);
+        if (smapsDirectory.Length > 0)
+        {
+            Directory.CreateDirectory(smapsDirectory);
+            // Read, not File.Copy: procfs files report a size of 0.
+            await File.WriteAllTextAsync(Path.Combine(smapsDirectory, label + ".smaps"), await File.ReadAllTextAsync($"/proc/{pid}/smaps"));
+        }
+
         return new Memory(managed, ProcessStats.ResidentBytes(pid), ProcessStats.ResidentAnonymousBytes(pid), ProcessStats.Threads(pid));
     }
 
