@@ -13,8 +13,9 @@ namespace Channel.Service.Tests.Deployment;
 /// <summary>
 /// No Docker engine here: the Dockerfile and docker-compose.yml are checked offline. The Dockerfile's COPY sources and
 /// published projects exist, its runtime stages run as a non-root uid, its entry points are the published assemblies,
-/// and its publish command succeeds; the compose file has the services, profiles, health checks, read-only root
-/// filesystems and volumes production needs, and the replicas' configuration passes the service's own validation.
+/// and its publish command succeeds, with the runtime settings the benchmarks measured; the compose file has the
+/// services, profiles, health checks, read-only root filesystems and volumes production needs, and the replicas'
+/// configuration passes the service's own validation.
 /// </summary>
 public sealed partial class DeploymentFilesTests
 {
@@ -72,7 +73,7 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
-    public async Task Dockerfile_ServicePublishCommand_Succeeds()
+    public async Task Dockerfile_ServicePublishCommand_SucceedsWithTheMeasuredRuntimeSettings()
     {
         // The Dockerfile's own command line, with the output redirected to a temporary directory.
         var (project, _, arguments) = Publishes().First(p => p.Project.Contains("Channel.Service", StringComparison.Ordinal));
@@ -92,6 +93,13 @@ public sealed partial class DeploymentFilesTests
 
             Assert.True(process.ExitCode == 0, await stdout + await stderr);
             Assert.True(File.Exists(Path.Combine(output, AssemblyName(project) + ".dll")));
+
+            // The runtime settings the benchmarks were measured with (docs/benchmarks.md) ship with the image.
+            using var runtimeConfig = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, AssemblyName(project) + ".runtimeconfig.json"), Ct));
+            var properties = runtimeConfig.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+            Assert.False(properties.GetProperty("System.GC.Server").GetBoolean());
+            Assert.False(properties.GetProperty("System.Runtime.TieredPGO").GetBoolean());
+            Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
         }
         finally
         {
