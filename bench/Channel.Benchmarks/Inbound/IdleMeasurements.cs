@@ -63,17 +63,20 @@ internal static class IdleMeasurements
             await File.WriteAllTextAsync(Path.Combine(smapsDirectory, label + ".smaps"), await File.ReadAllTextAsync($"/proc/{pid}/smaps"));
         }
 
-        return new Memory(managed, ProcessStats.ResidentBytes(pid), ProcessStats.ResidentAnonymousBytes(pid), ProcessStats.Threads(pid));
+        return new Memory(managed, ProcessStats.ResidentBytes(pid), ProcessStats.ResidentAnonymousBytes(pid), ProcessStats.ResidentRuntimeCodeBytes(pid), ProcessStats.Threads(pid));
     }
 
     private static string Describe(Memory memory)
         => $"managed heap {(memory.Managed is { } m ? $"{m / 1048576.0:F1} MiB" : "n/a (no dotnet-gcdump)")}, RSS {memory.Resident / 1048576.0:F1} MiB "
-           + $"(anonymous {memory.Anonymous / 1048576.0:F1} MiB), {memory.Threads} threads";
+           + $"(anonymous {memory.Anonymous / 1048576.0:F1} MiB, runtime code {memory.RuntimeCode / 1048576.0:F1} MiB), {memory.Threads} threads";
 
     private static string PerAccount(Memory before, Memory after, int count)
         => $"managed {(before.Managed is { } b && after.Managed is { } a ? $"{(a - b) / 1024.0 / count:F1} KiB" : "n/a")}, RSS {(after.Resident - before.Resident) / 1024.0 / count:F1} KiB "
-           + $"(anonymous {(after.Anonymous - before.Anonymous) / 1024.0 / count:F1} KiB)";
+           + $"(anonymous {(after.Anonymous - before.Anonymous) / 1024.0 / count:F1} KiB, runtime code {(after.RuntimeCode - before.RuntimeCode) / 1024.0 / count:F1} KiB)";
 
-    /// <summary>Live managed heap (null without dotnet-gcdump), RSS, its anonymous part (heaps and stacks, not mapped files), threads.</summary>
-    private sealed record Memory(long? Managed, long Resident, long Anonymous, long Threads);
+    /// <summary>
+    /// Live managed heap (null without dotnet-gcdump), RSS, its anonymous part (heaps and stacks, not mapped files), its
+    /// runtime-code part (JIT code and stubs: a cost of the code that has run, not of the accounts), threads.
+    /// </summary>
+    private sealed record Memory(long? Managed, long Resident, long Anonymous, long RuntimeCode, long Threads);
 }
