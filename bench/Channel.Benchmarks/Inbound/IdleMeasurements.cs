@@ -56,14 +56,16 @@ internal static class IdleMeasurements
     {
         var pid = rig.Service.ProcessId;
         var managed = await ManagedHeap.LiveBytesAsync(pid);
+        // One read serves the runtime-code figure and the kept copy, so both describe the same moment.
+        var smaps = await File.ReadAllTextAsync($"/proc/{pid}/smaps");
         if (smapsDirectory.Length > 0)
         {
             Directory.CreateDirectory(smapsDirectory);
-            // Read, not File.Copy: procfs files report a size of 0.
-            await File.WriteAllTextAsync(Path.Combine(smapsDirectory, label + ".smaps"), await File.ReadAllTextAsync($"/proc/{pid}/smaps"));
+            // Written from the text read, not File.Copy: procfs files report a size of 0.
+            await File.WriteAllTextAsync(Path.Combine(smapsDirectory, label + ".smaps"), smaps);
         }
 
-        return new Memory(managed, ProcessStats.ResidentBytes(pid), ProcessStats.ResidentAnonymousBytes(pid), ProcessStats.ResidentRuntimeCodeBytes(pid), ProcessStats.Threads(pid));
+        return new Memory(managed, ProcessStats.ResidentBytes(pid), ProcessStats.ResidentAnonymousBytes(pid), ProcessStats.ResidentRuntimeCodeBytes(smaps.Split('\n')), ProcessStats.Threads(pid));
     }
 
     private static string Describe(Memory memory)

@@ -31,14 +31,15 @@ internal static class ProcessStats
     public static long ResidentAnonymousBytes(int pid) => StatusValue(pid, "RssAnon:") * 1024;
 
     /// <summary>
-    /// The resident part of the runtime's executable memory (JIT-compiled code, stubs, the executable loader heaps). With
-    /// W^X on, the default, .NET maps it from one memfd named "doublemapper"; with W^X off it is anonymous and this is 0.
+    /// The resident part of the runtime's executable memory (JIT-compiled code, stubs, the executable loader heaps), from
+    /// the lines of /proc/&lt;pid&gt;/smaps. With W^X on, the default, .NET maps it from one memfd named "doublemapper";
+    /// with W^X off it is anonymous and this is 0.
     /// </summary>
-    public static long ResidentRuntimeCodeBytes(int pid)
+    public static long ResidentRuntimeCodeBytes(IEnumerable<string> smapsLines)
     {
         long kilobytes = 0;
         var inRuntimeCode = false;
-        foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+        foreach (var line in smapsLines)
         {
             // A mapping's header starts with its address range ("7f95bbc00000-7f95bce00000 r-xp ..."), its fields with a key.
             var first = line.AsSpan(0, Math.Max(0, line.IndexOf(' ', StringComparison.Ordinal)));
@@ -48,7 +49,7 @@ internal static class ProcessStats
             }
             else if (inRuntimeCode && line.StartsWith("Rss:", StringComparison.Ordinal))
             {
-                kilobytes += long.Parse(line["Rss:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                kilobytes += ValueAfter(line, "Rss:");
             }
         }
 
@@ -64,10 +65,13 @@ internal static class ProcessStats
         {
             if (line.StartsWith(key, StringComparison.Ordinal))
             {
-                return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                return ValueAfter(line, key);
             }
         }
 
         return 0;
     }
+
+    /// <summary>The number after <paramref name="key"/> in a /proc line such as "VmRSS:   1234 kB".</summary>
+    private static long ValueAfter(string line, string key) => long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
 }
