@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using Channel.MTProto.Client;
 using Channel.MTProto.Emulator.World;
 using Channel.MTProto.Tests.EmulatorWorld;
-using Channel.MTProto.Tests.UpdateHandling;
 using Channel.MTProto.Tl.Api;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Channel.MTProto.Tests.Media;
 
@@ -106,10 +106,14 @@ public sealed class MediaRulesTests
     [Fact]
     public async Task PendingUploads_BoundedByMaxPendingBytes_AndFreedWhenTheyExpire()
     {
+        // Only the emulator's clock is fake, so the upload expires when the test says, not when a loaded machine lets
+        // 300 ms pass between two calls. The jump stays inside the msg_id windows both sides apply (−300 s / +30 s).
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await WorldTestHost.StartAsync(o =>
         {
+            o.TimeProvider = time;
             o.World.MaxPendingUploadBytes = 1024 * Kib;
-            o.World.UploadPartLifetime = TimeSpan.FromMilliseconds(300);
+            o.World.UploadPartLifetime = TimeSpan.FromSeconds(10);
         });
         var (client, _) = await host.LoginAsync("9996624103");
 
@@ -121,20 +125,9 @@ public sealed class MediaRulesTests
         Assert.Equal(1024 * Kib, host.World.FileMemory().PendingUploadBytes);
 
         // The abandoned upload expires: room again.
-        await BatchRecorder.WaitUntilAsync(() => TrySave(client).GetAwaiter().GetResult());
+        time.Advance(TimeSpan.FromSeconds(11));
+        Assert.True(await client.InvokeAsync(new Upload.SaveFilePart { FileId = 3, FilePart = 0, Bytes = new byte[Kib] }, Ct));
         Assert.Equal(Kib, host.World.FileMemory().PendingUploadBytes);
-    }
-
-    private static async Task<bool> TrySave(MTProtoClient client)
-    {
-        try
-        {
-            return await client.InvokeAsync(new Upload.SaveFilePart { FileId = 3, FilePart = 0, Bytes = new byte[Kib] }, Ct);
-        }
-        catch (TelegramRpcException ex) when (ex.IsFloodWait)
-        {
-            return false;
-        }
     }
 
     private static Messages.SendMedia SendDocument(InputPeerBase peer, InputFileBase file) => new()
